@@ -17,13 +17,14 @@ if (!existsSync(chromium)) {
 const steps = [
   ['type checks', 'npm', ['run', 'check']],
   ['unit tests', 'npx', ['vitest', 'run']],
-  ['build', 'npx', ['vite', 'build']],
+  ['build (with the test harness)', 'npx', ['vite', 'build']],
   ['end-to-end tests', 'npx', ['playwright', 'test']],
 ];
 
 for (const [label, command, args] of steps) {
   console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium } });
+  const env = { ...process.env, CHROMIUM_PATH: chromium, L2MAC_HARNESS: '1' };
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
     process.exit(result.status ?? 1);
