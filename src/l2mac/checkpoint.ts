@@ -3,7 +3,8 @@
  * the same transaction as the turn's files and events. The store treats it as an opaque JSON value.
  *
  * The step's messages are not copied here: they are rebuilt from the durable events with
- * `seq >= contextStartSeq` (see `context-rebuild.ts`), so a turn writes only what is new.
+ * `seq >= contextStartSeq` (see `context-rebuild.ts`), so a turn writes only what is new. Planning uses
+ * the same mechanism with step 0.
  */
 export interface CheckpointState {
   version: 1;
@@ -25,6 +26,15 @@ export interface CheckpointState {
   lastReplyFingerprint: string | null;
   /** A note from the user not yet delivered to the agent. */
   pendingNote: string | null;
+  /** Invalid plans so far (each retried with its error shown, DESIGN.md §4). */
+  invalidPlans: number;
+  /**
+   * Where each resumable guard counts from: resuming after a guard tripped gives that guard a fresh
+   * allowance (turns and restarts of the current step, spend of the run).
+   */
+  guardBase: { turns: number; restarts: number; spendUsd: number };
+  /** The guard that paused the run, so that resuming resets only that guard's allowance. */
+  trippedGuard: 'turns-per-step' | 'restarts-per-step' | 'spend' | null;
 }
 
 export function initialCheckpoint(): CheckpointState {
@@ -40,5 +50,8 @@ export function initialCheckpoint(): CheckpointState {
     repeatCount: 0,
     lastReplyFingerprint: null,
     pendingNote: null,
+    invalidPlans: 0,
+    guardBase: { turns: 0, restarts: 0, spendUsd: 0 },
+    trippedGuard: null,
   };
 }

@@ -86,6 +86,8 @@ export interface CheckSummary {
   /** No test files at all. */
   noTests: boolean;
   ok: boolean;
+  /** The runner's output when tests failed, already cut to the tool output limit (8,000 characters). */
+  output?: string;
 }
 
 export interface CheckEvent extends EventBase {
