@@ -145,3 +145,36 @@ export interface FileStore {
   /** Whether anyone (this tab or another) holds the run's lock. */
   isLocked(runId: string): Promise<boolean>;
 }
+
+/**
+ * App defaults kept beside the runs (DESIGN.md §6 `settings`): JSON values by key. Never the API key: the
+ * stores refuse a value holding an `apiKey`-like property.
+ */
+export interface SettingsStore {
+  getSetting<T = unknown>(key: string): Promise<T | undefined>;
+  putSetting(key: string, value: unknown): Promise<void>;
+  deleteSetting(key: string): Promise<void>;
+}
+
+/** Everything of one run that an export carries besides the blobs' contents. */
+export interface RunSnapshot {
+  run: RunRecord;
+  checkpoint: CheckpointState | null;
+  /** Every version of every path, in (path, version) order. */
+  versions: VersionRecord[];
+  /** The whole event log, in seq order. */
+  events: DurableEvent[];
+}
+
+/** Stores a whole run as it was exported (bundle import). */
+export interface RunImporter {
+  /**
+   * Writes the run with its versions, events and checkpoint as given; the current files follow from the
+   * versions. Takes a new id when `snapshot.run.id` is taken. Every hash must be in `blobs` (hash →
+   * content) or already stored. Returns the stored run.
+   */
+  importRun(snapshot: RunSnapshot, blobs: Record<string, string>): Promise<RunRecord>;
+}
+
+/** What the app's stores (IndexedDB, memory) offer. */
+export type AppStore = FileStore & SettingsStore & RunImporter;
