@@ -98,7 +98,7 @@ describe('IdbStore commits', () => {
     const run = await store.createRun(sampleRun({ files: { 'a.js': 'a' } }));
     const realPut = FakeObjectStore.prototype.put;
     // The browser refuses the request asynchronously (the request errors, then the transaction aborts).
-    FakeObjectStore.prototype.put = function (this: FakeObjectStore, value: unknown, key?: IDBValidKey) {
+    FakeObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
       if (this.name === 'blobs' && (value as { content: string }).content.length > 1000) {
         const tx = this.transaction as unknown as { _execRequestAsync(o: { operation: () => never; source: unknown }): unknown };
         return tx._execRequestAsync({
