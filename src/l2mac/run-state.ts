@@ -25,7 +25,9 @@ export type PauseReason =
   | 'storage-quota'
   | 'retries-exhausted'
   | 'context-too-small'
-  | 'sandbox-unavailable';
+  | 'sandbox-unavailable'
+  /** The provider refused the request (a 4xx other than auth, model, quota or context length). */
+  | 'bad-request';
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
