@@ -165,8 +165,10 @@ export interface LlmSettings {
   provider: ProviderId;
   baseURL: string;
   model: string;
-  /** Azure OpenAI only. */
+  /** Azure OpenAI only: `2024-10-21` style (deployment URLs) or `v1` (Azure's v1 API). */
   apiVersion?: string;
+  /** Azure OpenAI only: the deployment name (default: `model`, which stays the model table's id). */
+  deployment?: string;
   /** Overrides of the model table's row for this model (DESIGN.md §8: every value is editable). */
   modelOverrides?: Partial<Omit<ModelInfo, 'id'>>;
   /** Idle limit of a stream, in ms (default 60 000). */
