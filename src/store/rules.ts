@@ -196,17 +196,25 @@ export function byPathThenVersion(a: VersionRecord, b: VersionRecord): number {
 
 const KEY_LIKE = /^(api[-_]?key|apikey|authorization|bearer|secret)$/i;
 
-/** Settings never hold the API key: a value with a key-like property anywhere is refused. */
-export function checkSettingValue(key: string, value: unknown): void {
-  if (KEY_LIKE.test(key)) throw new InvalidCommitError(`The setting "${key}" looks like a credential; the API key is never stored here.`);
+/** The first property name anywhere in `value` that looks like a credential, or null. */
+export function findCredentialProperty(value: unknown): string | null {
   const seen = new Set<unknown>();
-  const visit = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+  const visit = (v: unknown): string | null => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return null;
     seen.add(v);
     for (const [k, inner] of Object.entries(v)) {
-      if (KEY_LIKE.test(k)) throw new InvalidCommitError(`The setting "${key}" holds "${k}"; the API key is never stored here.`);
-      visit(inner);
+      if (KEY_LIKE.test(k)) return k;
+      const found = visit(inner);
+      if (found) return found;
     }
+    return null;
   };
-  visit(value);
+  return visit(value);
+}
+
+/** Settings never hold the API key: a key-like name, or a value with a key-like property anywhere, is refused. */
+export function checkSettingValue(key: string, value: unknown): void {
+  if (KEY_LIKE.test(key)) throw new InvalidCommitError(`The setting "${key}" looks like a credential; the API key is never stored here.`);
+  const found = findCredentialProperty(value);
+  if (found) throw new InvalidCommitError(`The setting "${key}" holds "${found}"; the API key is never stored here.`);
 }
