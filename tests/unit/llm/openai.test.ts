@@ -135,6 +135,15 @@ describe('OpenAiLlm: replies', () => {
     expect(v1.body).toMatchObject({ model: 'dep-2' });
   });
 
+  it('corrects its token estimate from the reported usage', async () => {
+    const client = await llm();
+    const message = { role: 'user' as const, content: 'z'.repeat(350) };
+    const before = client.countTokens(message);
+    // The scenario reports 321 prompt tokens for a request estimated far lower: the estimate rises (capped at ×4).
+    await client.complete(request);
+    expect(client.countTokens(message)).toBe(before * 4);
+  });
+
   it('accepts a stream cut after the finish reason (only the usage was lost) and estimates the usage', async () => {
     server.faults.cut({ afterChunks: 9 });
     const result = await (await llm()).complete(request);
