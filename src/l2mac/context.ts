@@ -39,7 +39,8 @@ export interface Trimmed {
 
 /**
  * The messages with the fewest oldest whole turns dropped (at least `minDrop`) so that `fits` accepts
- * them, or null when even the fixed prefix alone (with whatever `fits` adds) does not fit.
+ * them, or null when even the fixed prefix alone (with whatever `fits` adds) does not fit, or there are
+ * fewer than `minDrop` turns to drop.
  */
 export function dropOldestTurns(
   messages: readonly ChatMessage[],
@@ -49,7 +50,8 @@ export function dropOldestTurns(
 ): Trimmed | null {
   const fixed = messages.slice(0, fixedCount);
   const starts = turnStarts(messages, fixedCount);
-  for (let drop = Math.min(minDrop, starts.length); drop <= starts.length; drop++) {
+  if (minDrop > starts.length) return null;
+  for (let drop = minDrop; drop <= starts.length; drop++) {
     const from = drop === starts.length ? messages.length : (starts[drop] as number);
     // Messages between the prefix and the first turn (none in practice) go with the first dropped turn.
     const rest = drop === 0 ? messages.slice(fixedCount) : messages.slice(from);

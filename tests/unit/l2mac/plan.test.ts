@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { approvePlan } from '../../../src/l2mac/controls.ts';
+import type { PlanEvent } from '../../../src/l2mac/events.ts';
+import { PLAN_TOOL_NAME } from '../../../src/l2mac/prompts/markers.ts';
+import { ScriptedLlm } from '../../../src/llm/scripted.ts';
+import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { call, makeScenario, oneStepTurns, requestAt, settings, startRun, turn } from './harness.ts';
+
+const forced = { type: 'function', function: { name: PLAN_TOOL_NAME } };
+
+describe('planning (DESIGN.md §4)', () => {
+  it('forces the plan tool, sends the task and the cap, and adopts a valid plan', async () => {
+    const scenario = makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['  Write add.js with tests.  '])] }), ...oneStepTurns()]);
+    const { handle, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ limits: { maxSteps: 4 } }) });
+    expect((await handle.done).status).toBe('completed');
+    const plan = requestAt(llm, 'plan', 0, 0);
+    expect(plan.toolChoice).toEqual(forced);
+    expect(plan.tools?.map((t) => t.function.name)).toEqual([PLAN_TOOL_NAME]);
+    expect(plan.tools?.[0]?.function.parameters.properties?.steps?.maxItems).toBe(4);
+    expect(plan.messages.at(-1)?.content).toContain(scenario.task);
+    expect(plan.messages.at(-1)?.content).toContain('At most 4 steps');
+    const planEvent = events.find((e): e is PlanEvent => e.type === 'plan');
+    expect(planEvent).toMatchObject({ steps: ['Write add.js with tests.'], source: 'model' });
+  });
+
+  it('shows an invalid plan back to the model with its error, then accepts the corrected one', async () => {
+    const scenario = makeScenario([
+      turn('plan', 0, 0, { toolCalls: [call.raw(PLAN_TOOL_NAME, '{"steps": ["a", ')] }),
+      turn('plan', 0, 1, { toolCalls: [call.plan(['1', '2', '3', '4'])] }, { lastMessageIncludes: 'not valid JSON' }),
+      turn('plan', 0, 2, { content: 'I think the plan is fine.' }, { lastMessageIncludes: 'at most 3 items' }),
+      turn('plan', 0, 3, { toolCalls: [call.plan(['Write add.js with tests.'])] }, { lastMessageIncludes: 'did not call' }),
+      ...oneStepTurns(),
+    ]);
+    const { handle, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ limits: { maxSteps: 3 } }) });
+    expect((await handle.done).status).toBe('completed');
+    const retry = requestAt(llm, 'plan', 0, 1);
+    expect(retry.toolChoice).toEqual(forced);
+    // The retry request keeps the failed reply and answers its call before showing the error.
+    expect(retry.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
+    expect(retry.messages[3]?.content).toContain('Invalid plan');
+    const retries = events.filter((e) => e.type === 'control-message' && e.purpose === 'plan-retry');
+    expect(retries).toHaveLength(3);
+  });
+
+  it('fails the run with a clear message after three retries', async () => {
+    const bad = { toolCalls: [call.plan([])] };
+    const scenario = makeScenario([0, 1, 2, 3].map((n) => turn('plan', 0, n, bad)));
+    const { handle, store, llm } = await startRun(scenario, { sandbox: new FakeSandbox() });
+    const run = await handle.done;
+    expect(run.status).toBe('failed');
+    expect(run.statusReason).toMatch(/no valid plan in 4 attempts \(the last problem: the plan\.steps must have at least 1 item\)/);
+    expect(llm.requests).toHaveLength(4);
+    expect(await store.getCheckpoint(run.id)).toMatchObject({ phase: 'planning', invalidPlans: 4 });
+  });
+
+  it('uses a prompt program supplied by the user without asking the model for a plan', async () => {
+    const scenario = makeScenario(oneStepTurns());
+    const { handle, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ promptProgram: ['Write add.js with tests.'] }) });
+    expect((await handle.done).status).toBe('completed');
+    expect(llm.requests.some((r) => r.meta.kind === 'plan')).toBe(false);
+    expect(events.find((e) => e.type === 'plan')).toMatchObject({ source: 'user', steps: ['Write add.js with tests.'] });
+  });
+
+  it('"plan first" pauses for review; the user\'s edited steps become the plan', async () => {
+    const scenario = makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['Write add.js.', 'Write sub.js.'])] }), ...oneStepTurns()]);
+    const { handle, store, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ planFirst: true }) });
+    const paused = await handle.done;
+    expect(paused).toMatchObject({ status: 'paused', pauseReason: 'plan-review' });
+    expect(paused.plan?.map((s) => s.instruction)).toEqual(['Write add.js.', 'Write sub.js.']);
+
+    const llm = new ScriptedLlm(scenario);
+    const resumed = await approvePlan(paused.id, ['Write add.js with a test of 2 + 3.'], { store, llm, sandbox: new FakeSandbox(), onEvent: (e) => events.push(e) });
+    const run = await resumed.done;
+    expect(run.status).toBe('completed');
+    expect(run.plan?.map((s) => [s.instruction, s.state])).toEqual([['Write add.js with a test of 2 + 3.', 'completed']]);
+    expect(events.filter((e) => e.type === 'plan').map((e) => (e as PlanEvent).source)).toEqual(['model', 'edited']);
+    expect(requestAt(llm, 'step', 1, 0).messages[1]?.content).toContain('Write add.js with a test of 2 + 3.');
+    await expect(approvePlan(paused.id, ['x'], { store, llm })).rejects.toThrow(/completed/);
+  });
+
+  it('over existing files: read-only tools with tool_choice auto for up to 5 replies, then the forced plan call', async () => {
+    const view = { toolCalls: [call.raw('view_files', { files: ['lib/math.js'] })] };
+    const scenario = makeScenario([
+      ...[0, 1, 2, 3, 4].map((n) => turn('plan', 0, n, n === 1 ? { toolCalls: [call.write({ 'x.js': '' })] } : view)),
+      turn('plan', 0, 5, { toolCalls: [call.plan(['Write add.js with tests.'])] }),
+      ...oneStepTurns(),
+    ]);
+    const files = { 'lib/math.js': 'export const pi = 3.14;\n' };
+    const { handle, llm, store } = await startRun(scenario, { sandbox: new FakeSandbox(), files });
+    const run = await handle.done;
+    expect(run.status).toBe('completed');
+    const first = requestAt(llm, 'plan', 0, 0);
+    expect(first.toolChoice).toBe('auto');
+    expect(first.tools?.map((t) => t.function.name)).toEqual(['list_files', 'view_files', 'search_files', PLAN_TOOL_NAME]);
+    expect(first.messages[1]?.content).toContain('lib/math.js (1 line)');
+    expect(first.messages[1]?.content).toMatch(/existing codebase/);
+    const second = requestAt(llm, 'plan', 0, 1);
+    expect(second.messages.find((m) => m.role === 'tool')?.content).toContain('1| export const pi = 3.14;');
+    const refused = JSON.parse(requestAt(llm, 'plan', 0, 2).messages.filter((m) => m.role === 'tool').at(-1)?.content ?? '{}');
+    expect(refused).toMatchObject({ status: 'error', message: expect.stringContaining('Unknown tool "write_files"') });
+    expect(requestAt(llm, 'plan', 0, 5).toolChoice).toEqual(forced);
+    expect(requestAt(llm, 'step', 1, 0).messages[1]?.content).toMatch(/existing codebase.*keep its existing tests passing/s);
+    expect(await store.readAllFiles(run.id)).toMatchObject(files);
+  });
+});
