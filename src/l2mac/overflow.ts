@@ -10,7 +10,11 @@ import { type ContextState, startStepContext } from './step-context.ts';
 import { callTrimmed } from './step-end.ts';
 import { RunStop } from './stop.ts';
 
-export async function restartStep(ctx: RunContext, state: ContextState): Promise<ContextState> {
+/**
+ * `refusedByProvider`: the provider said the request is too long although our count said it fits, so at
+ * least one turn is dropped whatever the count says.
+ */
+export async function restartStep(ctx: RunContext, state: ContextState, refusedByProvider = false): Promise<ContextState> {
   const cp = ctx.checkpoint;
   const step = cp.stepIndex + 1;
   const used = cp.restart - cp.guardBase.restarts;
@@ -22,7 +26,7 @@ export async function restartStep(ctx: RunContext, state: ContextState): Promise
   }
   const request: UserMessage = { role: 'user', content: progressRequest(step) };
   ctx.stage({ type: 'control-message', step, turn: cp.stepTurns, purpose: 'progress-request', content: request.content });
-  const { result, droppedTurns } = await callTrimmed(ctx, state, { kind: 'progress', step, extra: [request] });
+  const { result, droppedTurns } = await callTrimmed(ctx, state, { kind: 'progress', step, extra: [request], minDrop: refusedByProvider ? 1 : 0 });
   const summary = result.message.content?.trim() || '(The agent gave no progress summary; check the files to see what is done.)';
   cp.stepTurns++;
   cp.restart++;

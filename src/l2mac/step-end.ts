@@ -15,11 +15,11 @@ import { assistantCount, type ContextState, contextTooSmall } from './step-conte
 export async function callTrimmed(
   ctx: RunContext,
   state: ContextState,
-  call: { kind: 'summary' | 'progress'; step: number; extra?: ContextState['messages'] },
+  call: { kind: 'summary' | 'progress'; step: number; extra?: ContextState['messages']; minDrop?: number },
 ): Promise<{ result: CompletionResult; droppedTurns: number }> {
   const tools = ctx.stepToolSpecs;
   const extra = call.extra ?? [];
-  let minDrop = 0;
+  let minDrop = call.minDrop ?? 0;
   for (;;) {
     const trimmed = dropOldestTurns(state.messages, state.fixedCount, (c) => ctx.fits([...c, ...extra], tools), minDrop);
     if (!trimmed) throw contextTooSmall(ctx, `the ${call.kind === 'summary' ? 'hand-off' : 'progress'} summary of step ${call.step}`);

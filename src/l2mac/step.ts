@@ -55,7 +55,7 @@ export async function executeStep(ctx: RunContext): Promise<void> {
     } catch (error) {
       // Our count said it fits but the provider disagrees: the overflow path, with turns dropped.
       if (!(error instanceof ContextLengthError) || ctx.signal.aborted) throw error;
-      state = await restartStep(ctx, state);
+      state = await restartStep(ctx, state, true);
       continue;
     }
     state.messages.push(reply);
