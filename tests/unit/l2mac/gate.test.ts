@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepCompletedEvent, ToolResultEvent } from '../../../src/l2mac/events.ts';
+import type { ScenarioToolCall } from '../../../src/llm/scenario.ts';
 import { FakeSandbox } from '../../support/fake-sandbox.ts';
 import { ADD_JS, ADD_TEST_JS, call, makeScenario, requestAt, settings, startRun, turn } from './harness.ts';
 
@@ -12,7 +13,7 @@ function gateResults(events: { type: string }[]) {
 }
 
 /** First gate call fails for the reason under test; then the model writes add.js + test and passes. */
-function scenarioAfter(first: object[]) {
+function scenarioAfter(first: ScenarioToolCall[]) {
   return makeScenario([
     turn('step', 1, 0, { toolCalls: [...first, call.gate()] }),
     turn('step', 1, 1, { toolCalls: [call.write({ 'add.js': ADD_JS, 'add.test.js': ADD_TEST_JS }), call.gate()] }),

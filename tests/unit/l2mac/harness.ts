@@ -43,10 +43,11 @@ export interface Driven {
 
 export async function startRun(
   scenario: Scenario,
-  deps: Partial<DriveDeps> & Partial<Omit<NewRunOptions, keyof DriveDeps>> & { store?: MemoryStore; llm?: ScriptedLlm } = {},
+  deps: Partial<DriveDeps> & Partial<Omit<NewRunOptions, keyof DriveDeps>> & { store?: MemoryStore } = {},
 ) {
   const store = deps.store ?? new MemoryStore({ now: tickingClock() });
-  const llm = deps.llm ?? new ScriptedLlm(scenario);
+  // Tests that pass their own port (a fault wrapper) do not read its requests through this handle.
+  const llm = (deps.llm ?? new ScriptedLlm(scenario)) as ScriptedLlm;
   const events: RunEvent[] = [];
   const handle = await runL2MAC({
     task: scenario.task,

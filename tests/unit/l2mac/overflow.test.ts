@@ -52,14 +52,14 @@ describe('context overflow (DESIGN.md §4)', () => {
     const progress = requestAt(llm, 'progress', 1, 0);
     expect(progress.toolChoice).toBe('none');
     expect(progress.messages.map((m) => m.role)).toEqual(['system', 'user', 'user']);
-    expect(progress.messages.at(-1)?.content.startsWith(PROGRESS_REQUEST_MARKER)).toBe(true);
+    expect(progress.messages.at(-1)?.content?.startsWith(PROGRESS_REQUEST_MARKER)).toBe(true);
 
     const restarted = requestAt(llm, 'step', 1, 0, 1);
     expect(restarted.messages).toHaveLength(2);
     expect(restarted.messages[1]?.content).toMatch(/^Step 1 of 1\. Context restart 1\./);
     expect(restarted.messages[1]?.content).toContain('notes/filler.txt is written; add.js and its test remain.');
     expect(restarted.messages[1]?.content).toContain('notes/filler.txt (200 lines)');
-    expect(events.find((e): e is RestartEvent => e.type === 'restart')).toMatchObject({ step: 1, restart: 1, droppedTurns: 1 });
+    expect(events.find((e): e is RestartEvent => e.type === 'restart') ?? {}).toMatchObject({ step: 1, restart: 1, droppedTurns: 1 });
     expect(Object.keys(await store.readAllFiles(run.id)).sort()).toEqual(['add.js', 'add.test.js', 'notes/filler.txt']);
     expect(run.plan?.[0]?.restarts).toBe(1);
   });
