@@ -48,6 +48,11 @@ export interface IdbStoreOptions {
   now?: () => number;
   newId?: () => string;
   locks?: LockProvider;
+  /**
+   * Another tab opened a newer schema: this connection closed so that it can upgrade, and every later call
+   * fails. The app should ask the user to reload.
+   */
+  onVersionChange?: () => void;
 }
 
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<L2macDB, StoreNames<L2macDB>[], Mode>;
@@ -71,7 +76,10 @@ export class IdbStore implements AppStore {
     const db = await openDB<L2macDB>(name, SCHEMA_VERSION, {
       upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
       // A newer version of the app in another tab wants to upgrade: step aside (this tab must reload).
-      blocking: () => opened?.close(),
+      blocking: () => {
+        opened?.close();
+        options.onVersionChange?.();
+      },
     });
     opened = db;
     return new IdbStore(db, name, options.now ?? Date.now, options.newId ?? (() => crypto.randomUUID()), options.locks ?? defaultLocks(`idb:${name}`));

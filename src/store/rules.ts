@@ -2,7 +2,7 @@
  * The store's rules, shared by every implementation so that they agree: what a valid commit is, how a run
  * record starts and changes, what a summary and a file entry hold, what the files were at a step.
  */
-import type { DurableEvent } from '../l2mac/events.ts';
+import { isDurable, type DurableEvent } from '../l2mac/events.ts';
 import { lineCount } from '../l2mac/paths.ts';
 import { InvalidCommitError } from './errors.ts';
 import { hashContent } from './hash.ts';
@@ -47,6 +47,7 @@ function checkEventOrder(runId: string, events: readonly DurableEvent[]): void {
     if (event.runId !== runId) {
       throw new InvalidCommitError(`Event seq ${event.seq} belongs to run ${event.runId}, not ${runId}.`);
     }
+    if (!isDurable(event)) throw new InvalidCommitError(`A "${String((event as { type: unknown }).type)}" event is transient and is never stored.`);
     if (!isCount(event.seq) || event.seq === 0) throw new InvalidCommitError(`Event seq ${String(event.seq)} is not a positive whole number.`);
     const before = events[i - 1];
     if (before && event.seq !== before.seq + 1) {

@@ -233,7 +233,7 @@ export const storeContractCases: StoreContractCase[] = [
     },
   },
   {
-    name: 'a commit with events out of order, a repeated seq, a gap or another run is rejected whole',
+    name: 'a commit with events out of order, a repeated seq, a gap, another run\'s or a transient event is rejected whole',
     async run(make) {
       const store = await make();
       const run = await store.createRun(sampleRun({ files: { 'a.js': 'a' } }));
@@ -245,6 +245,8 @@ export const storeContractCases: StoreContractCase[] = [
       await rejectedWhole(store, run.id, { ...base, events: [e(2), e(3)] }, 'a seq the run has already');
       await rejectedWhole(store, run.id, { ...base, events: [e(4)] }, 'a gap after the stored log');
       await rejectedWhole(store, run.id, { ...base, events: [statusEvent('other-run', 3)] }, 'an event of another run');
+      const transient = { type: 'text-delta', runId: run.id, seq: 3, at: 0, kind: 'step', step: 1, turn: 1, text: 'x' } as unknown as DurableEvent;
+      await rejectedWhole(store, run.id, { ...base, events: [transient] }, 'a transient event');
       await store.commitTurn(run.id, { ...base, events: [e(3), e(4)] });
       equal((await store.getRun(run.id))?.lastSeq, 4, 'the corrected commit is stored');
     },
