@@ -106,21 +106,31 @@ class FakeProcess implements WcProcess {
       return;
     }
     let openStreams = 2;
+    let cancelled = false;
     this.output = new ReadableStream<string>({
       start(controller) {
+        const close = () => {
+          if (!cancelled) controller.close();
+        };
         for (const stream of [child.stdout, child.stderr]) {
           if (!stream) {
             openStreams -= 1;
             continue;
           }
           stream.setEncoding('utf8');
-          stream.on('data', (chunk: string) => controller.enqueue(toPtyText(chunk)));
+          // A reader that cancelled still leaves the process running: its output goes nowhere.
+          stream.on('data', (chunk: string) => {
+            if (!cancelled) controller.enqueue(toPtyText(chunk));
+          });
           stream.on('close', () => {
             openStreams -= 1;
-            if (openStreams === 0) controller.close();
+            if (openStreams === 0) close();
           });
         }
-        if (openStreams === 0) controller.close();
+        if (openStreams === 0) close();
+      },
+      cancel() {
+        cancelled = true;
       },
     });
     this.exit = new Promise<number>((resolveExit) => {
