@@ -34,16 +34,9 @@ export function tickingClock(start = 1_700_000_000_000): () => number {
   return () => (now += 1);
 }
 
-export interface Driven {
-  store: MemoryStore;
-  llm: ScriptedLlm;
-  events: RunEvent[];
-  runId: string;
-}
-
 export async function startRun(
   scenario: Scenario,
-  deps: Partial<DriveDeps> & Partial<Omit<NewRunOptions, keyof DriveDeps>> & { store?: MemoryStore } = {},
+  deps: Partial<DriveDeps> & Partial<Omit<NewRunOptions, keyof DriveDeps>> = {},
 ) {
   const store = deps.store ?? new MemoryStore({ now: tickingClock() });
   // Tests that pass their own port (a fault wrapper) do not read its requests through this handle.
