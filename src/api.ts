@@ -8,6 +8,7 @@ import { runL2MAC, type RunHandle } from './l2mac/run.ts';
 import { RunFailedError } from './l2mac/run-errors.ts';
 import { DEFAULT_LIMITS, MAX_STEPS_CEILING, type Domain, type Limits } from './l2mac/run-state.ts';
 import type { RunEventListener } from './l2mac/events.ts';
+import { resolveModel } from './llm/models.ts';
 import { createOpenAiLlm } from './llm/openai.ts';
 import { withRetries, type RetryPolicy } from './llm/retry.ts';
 import type { LlmPort, LlmSettings, ModelInfo, ProviderId } from './llm/types.ts';
@@ -24,8 +25,8 @@ export interface GenerateOptions {
   apiKey?: string;
   model?: string;
   provider?: ProviderId;
-  /** The model's figures. `contextWindow` is required for an endpoint (no guessing from the name). */
-  modelInfo?: Partial<Omit<ModelInfo, 'id'>> & { contextWindow?: number };
+  /** Overrides of the model table's row; for a model the table does not know, `contextWindow` is required. */
+  modelInfo?: Partial<Omit<ModelInfo, 'id'>>;
   retry?: RetryPolicy;
   /** Where the run lives (default: a new MemoryStore). */
   store?: FileStore;
@@ -49,23 +50,11 @@ export interface GenerateOptions {
 
 function endpointModel(options: GenerateOptions): ModelInfo {
   const id = options.model ?? '';
-  const info = options.modelInfo ?? {};
-  if (!info.contextWindow) {
-    throw new TypeError(`Give modelInfo.contextWindow (in tokens) for the model "${id}": it is never guessed from the name.`);
+  const model = resolveModel({ model: id, provider: options.provider ?? 'custom', modelOverrides: options.modelInfo ?? {} });
+  if (!model) {
+    throw new TypeError(`The model "${id}" is not in the model table: give modelInfo.contextWindow (in tokens); it is never guessed from the name.`);
   }
-  const maxOutputTokens = info.maxOutputTokens ?? Math.min(8192, Math.floor(info.contextWindow / 4));
-  return {
-    id,
-    contextWindow: info.contextWindow,
-    maxOutputTokens,
-    prices: info.prices ?? null,
-    reasoning: info.reasoning ?? false,
-    supportsTemperature: info.supportsTemperature ?? !(info.reasoning ?? false),
-    strictTools: info.strictTools ?? false,
-    tokenizer: info.tokenizer ?? 'estimate',
-    source: info.source ?? 'given to generateCodebase',
-    checked: info.checked ?? new Date().toISOString().slice(0, 10),
-  };
+  return model;
 }
 
 async function llmFor(options: GenerateOptions): Promise<{ llm: LlmPort; settings: LlmSettings }> {
