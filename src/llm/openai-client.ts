@@ -13,6 +13,7 @@
  */
 import { BadRequestError } from '../errors.ts';
 import type { SdkErrorClasses } from './errors.ts';
+import { providerHeaders } from './providers.ts';
 import type { LlmSettings } from './types.ts';
 
 type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -95,7 +96,9 @@ export function requestBaseURL(settings: LlmSettings): string {
  */
 export function createClient(module: OpenAiModule, settings: LlmSettings, apiKey: string, wire: WireFetch, options: ClientOptions = {}): OpenAiClient {
   const common = {
-    apiKey,
+    // Local servers take no key, but the SDK requires one; they ignore it.
+    apiKey: apiKey || 'no-key',
+    defaultHeaders: providerHeaders(settings.provider),
     dangerouslyAllowBrowser: true,
     maxRetries: 0,
     timeout: options.timeoutMs ?? 600_000,

@@ -25,10 +25,17 @@ export interface MockServerOptions {
   scenario?: Scenario;
   /** Allow only `authorization, content-type` in preflights. */
   strictCors?: boolean;
-  /** Listed by `GET /models`. When given, a chat request for another model gets a 404 `model_not_found`. */
-  models?: string[];
-  /** Answer of Ollama's `POST /api/show` (for the `num_ctx` check); absent: 404 as on other servers. */
-  ollamaShow?: { parameters?: string; contextLength?: number };
+  /**
+   * Listed by `GET /models` (an id, or a whole entry such as OpenRouter's with `context_length` and
+   * `pricing`). When given, a chat request for another model gets a 404 `model_not_found`.
+   */
+  models?: Array<string | ({ id: string } & Record<string, unknown>)>;
+  /**
+   * Behave like Ollama's native API for the `num_ctx` check: `POST /api/show` (Modelfile `parameters`, the
+   * model's maximum `contextLength`) and `GET /api/ps` (`loadedContext`: what the loaded model got).
+   * Absent: those routes answer 404, as on other servers.
+   */
+  ollama?: { parameters?: string; contextLength?: number; loadedContext?: number };
 }
 
 export interface RecordedRequest {
@@ -113,6 +120,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const counts: Record<MockRoute, number> = { chat: 0, models: 0 };
   const faults = new MockFaults(() => ({ ...counts }));
   const sockets = new Set<Socket>();
+  const modelIds = () => (options.models ?? []).map((m) => (typeof m === 'string' ? m : m.id));
 
   async function handleChat(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, cors: Record<string, string>) {
     const index = record.routeIndex ?? 0;
@@ -132,7 +140,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       return;
     }
     const model = body.model ?? 'mock-model';
-    if (options.models && !options.models.includes(model)) {
+    if (options.models && !modelIds().includes(model)) {
       sendJson(res, 404, { error: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } }, cors);
       return;
     }
@@ -199,8 +207,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       res.end(body);
       return;
     }
-    const ids = options.models ?? ['mock-model'];
-    sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'mock' })) }, cors);
+    const entries = (options.models ?? ['mock-model']).map((m) => (typeof m === 'string' ? { id: m, object: 'model', created: 0, owned_by: 'mock' } : m));
+    sendJson(res, 200, { object: 'list', data: entries }, cors);
   }
 
   async function handleControl(res: ServerResponse, record: RecordedRequest, cors: Record<string, string>) {
@@ -267,9 +275,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     if (pathname.startsWith('/__mock/')) return handleControl(res, record, cors);
     if (route === 'chat') return handleChat(req, res, record, cors);
     if (route === 'models') return handleModels(res, record, cors);
-    if (method === 'POST' && pathname === '/api/show' && options.ollamaShow) {
-      const show = options.ollamaShow;
-      return sendJson(res, 200, { parameters: show.parameters ?? '', model_info: show.contextLength ? { 'general.architecture': 'llama', 'llama.context_length': show.contextLength } : {} }, cors);
+    const ollama = options.ollama;
+    if (method === 'POST' && pathname === '/api/show' && ollama) {
+      return sendJson(res, 200, { parameters: ollama.parameters ?? '', model_info: ollama.contextLength ? { 'general.architecture': 'llama', 'llama.context_length': ollama.contextLength } : {} }, cors);
+    }
+    if (method === 'GET' && pathname === '/api/ps' && ollama) {
+      const name = (requests.findLast((r) => r.route === 'chat')?.body as { model?: string } | undefined)?.model;
+      const loaded = ollama.loadedContext !== undefined && name ? [{ name, model: name, context_length: ollama.loadedContext }] : [];
+      return sendJson(res, 200, { models: loaded }, cors);
     }
     if (method === 'GET' && pathname === '/health') return sendJson(res, 200, { ok: true }, cors);
     sendJson(res, 404, { error: { message: `Invalid URL (${method} ${pathname})`, type: 'invalid_request_error', param: null, code: null } }, cors);
