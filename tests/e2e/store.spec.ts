@@ -18,7 +18,8 @@ test('1,000 files of 10 KB written in one commit are all read back identical aft
   test.setTimeout(120_000);
   await openHarness(page);
   const dbName = `bulk-${Date.now()}`;
-  const { runId } = await page.evaluate(([db]) => (window.harness.store as StoreHarness).writeMany(db, 1000, 10_240), [dbName] as const);
+  const { runId, commitMs } = await page.evaluate(([db]) => (window.harness.store as StoreHarness).writeMany(db, 1000, 10_240), [dbName] as const);
+  test.info().annotations.push({ type: 'commitTurn of 1,000 files (ms)', description: String(Math.round(commitMs)) });
   await page.reload();
   await page.evaluate(() => window.harnessReady);
   const check = await page.evaluate(([db, id]) => (window.harness.store as StoreHarness).verifyMany(db, id, 1000, 10_240), [dbName, runId] as const);
