@@ -108,17 +108,27 @@ export class ContainerFiles {
     return this.#wanted.has(path);
   }
 
+  paths(): string[] {
+    return [...this.#wanted.keys()];
+  }
+
   /**
-   * Brings the container up to date. `clear`: remove whatever the working directory holds first (another
-   * sandbox's files). Returns the paths written and removed.
+   * Brings the container up to date. When everything is mounted: `clear` removes whatever the working
+   * directory holds first (another sandbox's files), and `extra` files (the helper scripts) go into the same
+   * tree without being tracked as project files. Returns the project paths written and removed.
    */
-  async flush(instance: WcInstance, options: { clear?: boolean } = {}): Promise<{ written: string[]; removed: string[] }> {
+  async flush(
+    instance: WcInstance,
+    options: { clear?: boolean; extra?: { path: string; content: string }[] } = {},
+  ): Promise<{ written: string[]; removed: string[] }> {
     if (this.#mounted === null) {
       if (options.clear) {
         for (const entry of await instance.fs.readdir('.')) await instance.fs.rm(entry, { recursive: true, force: true });
       }
       const snapshot = new Map(this.#wanted);
-      await instance.mount(toFileTree(snapshot));
+      const tree = new Map(snapshot);
+      for (const file of options.extra ?? []) tree.set(file.path, file.content);
+      await instance.mount(toFileTree(tree));
       this.#mounted = snapshot;
       return { written: [...snapshot.keys()], removed: [] };
     }

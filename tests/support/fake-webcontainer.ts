@@ -36,6 +36,11 @@ export interface FakeWebContainerFaults {
   ignoreKill?: boolean | string;
   /** `npm install` (and `npm i`/`npm ci`) prints an npm error and exits 1, without running npm. */
   failInstall?: boolean | string;
+  /**
+   * Processes whose command line contains `match` print `output` and exit with `exitCode` instead of
+   * running (e.g. a Node that rejects a flag, or a runner that dies before printing any TAP).
+   */
+  scripted?: { match: string; output: string; exitCode: number }[];
 }
 
 export interface SpawnRecord {
@@ -246,6 +251,8 @@ export class FakeWebContainerInstance implements WcInstance {
     this.spawns.push({ command, args: [...args], cwd: options.cwd });
     const faults = this.host.faults;
     const commandLine = [command, ...args].join(' ');
+    const scripted = faults.scripted?.find((entry) => commandLine.includes(entry.match));
+    if (scripted) return new FakeProcess(null, false, { text: toPtyText(scripted.output), code: scripted.exitCode });
     if (isInstall(command, args) && faults.failInstall) {
       const text = typeof faults.failInstall === 'string' ? toPtyText(faults.failInstall) : SIMULATED_INSTALL_ERROR;
       return new FakeProcess(null, false, { text, code: 1 });
