@@ -52,8 +52,14 @@ function testsClean(part: TestPart): boolean {
   return part.failed === 0 && part.timedOut.length === 0;
 }
 
+/** A failure's message on one line, short enough to list ten of them (the full text is in the checks). */
+function oneLine(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > 240 ? `${flat.slice(0, 240)}…` : flat;
+}
+
 function quoteFailures(part: TestPart): string {
-  const names = part.failures.slice(0, 10).map((f) => `"${f.name}" (${f.file}): ${f.message.split('\n')[0] ?? ''}`);
+  const names = part.failures.slice(0, 10).map((f) => `"${f.name}" (${f.file}): ${oneLine(f.message)}`);
   return names.join('; ') + (part.failures.length > 10 ? `; and ${part.failures.length - 10} more` : '');
 }
 

@@ -63,7 +63,7 @@ Do this step completely, using the tools (${input.toolNames.join(', ')}). When i
 }
 
 function fix({ step, gateMessage, note }: FixInput): string {
-  return `Step ${step} is not complete yet: ${gateMessage}
+  return `Step ${step}: sub_task_step_complete did not pass. ${gateMessage}
 Write what is missing, then call sub_task_step_complete again.${noteBlock(note)}`;
 }
 

@@ -67,7 +67,7 @@ Do this step completely, using the tools (${input.toolNames.join(', ')}). After 
 }
 
 function fix({ step, gateMessage, note }: FixInput): string {
-  return `Step ${step} is not complete yet: ${gateMessage}
+  return `Step ${step}: sub_task_step_complete did not pass. ${gateMessage}
 Find the cause, then fix the code or the tests (a test may be wrong). Call sub_task_step_complete again when the checks pass.${noteBlock(note)}`;
 }
 

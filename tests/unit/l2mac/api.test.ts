@@ -6,6 +6,7 @@ import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
 import { createMockServer, type MockServer } from '../../support/mock-server.ts';
 import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { call, loadScenario, makeScenario, turn } from './harness.ts';
 
 const scenario = loadScenario('three-step-fix');
@@ -28,7 +29,7 @@ describe('generateCodebase (DESIGN.md §4 API)', () => {
       apiKey: 'sk-test-not-a-real-key',
       model: 'mock-model',
       modelInfo: { contextWindow: 128_000 },
-      sandbox: textstatsSandbox(),
+      sandboxFactory: createNodeSandbox,
       limits: { maxSteps: 3 },
       retry: { maxRetries: 0 },
     });
@@ -53,12 +54,12 @@ describe('generateCodebase (DESIGN.md §4 API)', () => {
 
   it('rejects with RunFailedError (files kept) when the run fails, and AbortError when cancelled', async () => {
     const failing = makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['Write add.js.'])] }), turn('step', 1, 0, { toolCalls: [call.write({ 'a.txt': 'kept' })] })]);
-    const error = await generateCodebase(failing.task, { llm: new ScriptedLlm(failing), sandbox: new FakeSandbox() }).catch((e: unknown) => e);
+    const error = await generateCodebase(failing.task, { llm: new ScriptedLlm(failing), sandboxFactory: createNodeSandbox }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunFailedError);
     expect((error as RunFailedError).files).toEqual({ 'a.txt': 'kept' });
 
     const controller = new AbortController();
     controller.abort();
-    await expect(generateCodebase(scenario.task, { llm: new ScriptedLlm(scenario), sandbox: new FakeSandbox(), signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(generateCodebase(scenario.task, { llm: new ScriptedLlm(scenario), sandboxFactory: createNodeSandbox, signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
   });
 });

@@ -16,7 +16,7 @@ describe('the book domain (DESIGN.md §5)', () => {
     expect(first.messages[0]?.content).toContain('outline.md');
     const written = JSON.parse(requestAt(llm, 'step', 2, 1).messages[3]?.content ?? '');
     expect(written).toEqual({ status: 'ok', message: 'Wrote chapters/01-fresh-dough.md.' });
-    expect(requestAt(llm, 'step', 2, 1).messages.at(-1)?.content).toMatch(/^Step 2 is not complete yet: .*chapters\/02-simple-sauces\.md does not exist/);
+    expect(requestAt(llm, 'step', 2, 1).messages.at(-1)?.content).toMatch(/^Step 2: sub_task_step_complete did not pass\. .*chapters\/02-simple-sauces\.md does not exist/);
     expect(run.report?.check).toBeNull();
     expect(run.report?.assessment).toContain('The book is complete.');
   });

@@ -3,7 +3,7 @@ import { editStepAndRerun, followUp, restoreFilesToStep, skipStep } from '../../
 import type { GuardEvent, StepCompletedEvent } from '../../../src/l2mac/events.ts';
 import { resumeRun } from '../../../src/l2mac/run.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
-import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { ADD_JS, ADD_TEST_JS, call, makeScenario, requestAt, settings, startRun, turn } from './harness.ts';
 
 const idle = (step: number, n: number) => turn('step', step, n, { content: 'Still thinking.' + ' '.repeat(n) });
@@ -19,12 +19,12 @@ describe('the turns-per-step guard', () => {
       turn('report', 0, 0, { content: 'ok' }),
     ]);
     const limited = settings({ promptProgram: ['Write add.js with tests.'], limits: { turnsPerStep: 3 } });
-    const { handle, store, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: limited });
+    const { handle, store, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: limited });
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'guard', statusReason: expect.stringContaining('used 3 turns without completing (limit 3)') });
     expect(events.find((e): e is GuardEvent => e.type === 'guard')).toMatchObject({ guard: 'turns-per-step', step: 1 });
     expect(await store.getCheckpoint(paused.id)).toMatchObject({ trippedGuard: 'turns-per-step', stepTurns: 3 });
-    const run = await (await resumeRun(paused.id, { store, llm: new ScriptedLlm(scenario), sandbox: new FakeSandbox() })).done;
+    const run = await (await resumeRun(paused.id, { store, llm: new ScriptedLlm(scenario), sandboxFactory: createNodeSandbox })).done;
     expect(run.status).toBe('completed');
     expect(run.plan?.[0]?.turns).toBe(4);
   });
@@ -40,14 +40,14 @@ describe('the spend guard', () => {
     ]);
     // $10 per million input tokens: each request of ~2,000 tokens costs about 2 cents.
     const llm = new ScriptedLlm(scenario, { model: { prices: { input: 10, cachedInput: 1, output: 10 } } });
-    const { handle, store } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: settings({ promptProgram: ['Write add.js.'], limits: { spendPerRun: 0.01 } }) });
+    const { handle, store } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: settings({ promptProgram: ['Write add.js.'], limits: { spendPerRun: 0.01 } }) });
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'guard', statusReason: expect.stringMatching(/has spent \$0\.0\d of its \$0\.01 limit/) });
     expect(llm.requests).toHaveLength(1);
     expect(paused.usage.costUsd).toBeGreaterThan(0.01);
     expect(paused.usage.calls).toBe(1);
     const resumed = new ScriptedLlm(scenario, { model: { prices: { input: 10, cachedInput: 1, output: 10 } } });
-    const run = await (await resumeRun(paused.id, { store, llm: resumed, sandbox: new FakeSandbox() })).done;
+    const run = await (await resumeRun(paused.id, { store, llm: resumed, sandboxFactory: createNodeSandbox })).done;
     // Resuming allows another $0.01: one more call, then the guard trips again.
     expect(run).toMatchObject({ status: 'paused', pauseReason: 'guard' });
     expect(resumed.requests).toHaveLength(1);
@@ -69,12 +69,12 @@ describe('skip, edit and re-run, restore', () => {
   const limited = settings({ promptProgram: twoSteps, limits: { turnsPerStep: 2 } });
 
   it('skip: the step is marked skipped, its files stay, and the run goes on', async () => {
-    const { handle, store } = await startRun(stuck, { sandbox: new FakeSandbox(), settings: limited });
+    const { handle, store } = await startRun(stuck, { sandboxFactory: createNodeSandbox, settings: limited });
     const paused = await handle.done;
     expect(paused.pauseReason).toBe('guard');
     const events: StepCompletedEvent[] = [];
     const llm = new ScriptedLlm(makeScenario([turn('report', 0, 0, { content: 'ok' })]));
-    const run = await (await skipStep(paused.id, { store, llm, sandbox: new FakeSandbox(), onEvent: (e) => e.type === 'step-completed' && events.push(e) })).done;
+    const run = await (await skipStep(paused.id, { store, llm, sandboxFactory: createNodeSandbox, onEvent: (e) => e.type === 'step-completed' && events.push(e) })).done;
     expect(run.status).toBe('completed');
     expect(run.plan?.map((s) => s.state)).toEqual(['completed', 'skipped']);
     expect(events).toMatchObject([{ step: 2, outcome: 'skipped' }]);
@@ -82,7 +82,7 @@ describe('skip, edit and re-run, restore', () => {
   });
 
   it('edit and re-run: the files go back to the end of the step before (as new versions) and the edited step runs', async () => {
-    const { handle, store } = await startRun(stuck, { sandbox: new FakeSandbox(), settings: limited });
+    const { handle, store } = await startRun(stuck, { sandboxFactory: createNodeSandbox, settings: limited });
     const paused = await handle.done;
     const rerun = makeScenario([
       turn('step', 2, 0, { toolCalls: [call.write({ 'sub.js': SUB_JS, 'sub.test.js': SUB_TEST_JS }), call.gate()] }),
@@ -90,7 +90,7 @@ describe('skip, edit and re-run, restore', () => {
       turn('report', 0, 0, { content: 'ok' }),
     ]);
     const llm = new ScriptedLlm(rerun);
-    const run = await (await editStepAndRerun(paused.id, 1, 'Write sub.js (subtraction) with a test.', { store, llm, sandbox: new FakeSandbox() })).done;
+    const run = await (await editStepAndRerun(paused.id, 1, 'Write sub.js (subtraction) with a test.', { store, llm, sandboxFactory: createNodeSandbox })).done;
     expect(run.status).toBe('completed');
     expect(run.plan?.map((s) => [s.instruction, s.state])).toEqual([
       ['Write add.js with tests.', 'completed'],
@@ -109,7 +109,7 @@ describe('skip, edit and re-run, restore', () => {
   });
 
   it('restore: the files as they were at the end of an earlier step, written as new versions; nothing erased', async () => {
-    const { handle, store } = await startRun(stuck, { sandbox: new FakeSandbox(), settings: limited });
+    const { handle, store } = await startRun(stuck, { sandboxFactory: createNodeSandbox, settings: limited });
     const paused = await handle.done;
     const target = await restoreFilesToStep(paused.id, 1, { store });
     expect(Object.keys(target).sort()).toEqual(['add.js', 'add.test.js']);
@@ -125,7 +125,7 @@ describe('skip, edit and re-run, restore', () => {
 
   it('a follow-up run starts from a finished run\'s files and leaves that run as it was', async () => {
     const first = await startRun(makeScenario([turn('step', 1, 0, { toolCalls: [call.write({ 'add.js': ADD_JS, 'add.test.js': ADD_TEST_JS }), call.gate()] }), turn('summary', 1, 1, { content: 'Done.' }), turn('report', 0, 0, { content: 'ok' })]), {
-      sandbox: new FakeSandbox(),
+      sandboxFactory: createNodeSandbox,
       settings: settings({ promptProgram: ['Write add.js.'] }),
     });
     const parent = await first.handle.done;
@@ -137,7 +137,7 @@ describe('skip, edit and re-run, restore', () => {
       turn('report', 0, 0, { content: 'ok' }),
     ]);
     const llm = new ScriptedLlm(follow);
-    const handle = await followUp(parent.id, 'Now add sub(a, b).', { store: first.store, llm, sandbox: new FakeSandbox(), settings: settings() });
+    const handle = await followUp(parent.id, 'Now add sub(a, b).', { store: first.store, llm, sandboxFactory: createNodeSandbox, settings: settings() });
     const child = await handle.done;
     expect(child).toMatchObject({ status: 'completed', parentRunId: parent.id, origin: { kind: 'follow-up', files: 2 } });
     expect(Object.keys(await first.store.readAllFiles(child.id)).sort()).toEqual(['add.js', 'add.test.js', 'sub.js', 'sub.test.js']);

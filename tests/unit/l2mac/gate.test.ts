@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepCompletedEvent, ToolResultEvent } from '../../../src/l2mac/events.ts';
 import type { ScenarioToolCall } from '../../../src/llm/scenario.ts';
 import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { ADD_JS, ADD_TEST_JS, call, makeScenario, requestAt, settings, startRun, turn } from './harness.ts';
 
 const program = (over = {}) => settings({ promptProgram: ['Write add.js with tests.'], ...over });
@@ -24,7 +25,7 @@ function scenarioAfter(first: ScenarioToolCall[]) {
 
 describe('the gate (DESIGN.md §4)', () => {
   it('fails a codebase with zero tests, asking for tests', async () => {
-    const { handle, events } = await startRun(scenarioAfter([call.write({ 'add.js': ADD_JS })]), { sandbox: new FakeSandbox(), settings: program() });
+    const { handle, events } = await startRun(scenarioAfter([call.write({ 'add.js': ADD_JS })]), { sandboxFactory: createNodeSandbox, settings: program() });
     expect((await handle.done).status).toBe('completed');
     const [first, second] = gateResults(events);
     expect(first).toMatchObject({ status: 'error', message: expect.stringMatching(/there are no tests: write unit tests/) });
@@ -34,7 +35,7 @@ describe('the gate (DESIGN.md §4)', () => {
 
   it('fails on a syntax error found by the in-app check, with file:line:column', async () => {
     const scenario = scenarioAfter([call.write({ 'add.js': 'export function add(a, b) {\n  return a +;\n}\n', 'add.test.js': ADD_TEST_JS })]);
-    const { handle, events, llm } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program() });
+    const { handle, events, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program() });
     expect((await handle.done).status).toBe('completed');
     const write = JSON.parse(requestAt(llm, 'step', 1, 1).messages[3]?.content ?? '');
     expect(write.checks.syntax_errors[0]).toMatch(/^add\.js:2:\d+: /);

@@ -3,7 +3,7 @@ import { requestTokens, toolMessageProblems } from '../../../src/l2mac/context.t
 import { deriveRequestMeta } from '../../../src/llm/scenario.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import type { CompletionRequest } from '../../../src/llm/types.ts';
-import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { ADD_JS, ADD_TEST_JS, call, loadScenario, makeScenario, settings, startRun, turn } from './harness.ts';
 
 /** What the mock server sees: the wire request, no meta. */
@@ -29,8 +29,7 @@ function expectConsistent(requests: CompletionRequest[]): void {
 describe('requests carry meta the mock server can derive from the request alone', () => {
   it('the three-step scenario', async () => {
     const scenario = loadScenario('three-step-fix');
-    const sandbox = new FakeSandbox((files) => (files.get('src/freq.js')?.includes('toLowerCase') !== false ? { passed: 3 } : { passed: 2, failed: 1 }));
-    const { handle, llm } = await startRun(scenario, { sandbox });
+    const { handle, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox });
     expect((await handle.done).status).toBe('completed');
     expectConsistent(llm.requests);
     expect(new Set(llm.requests.map((r) => r.meta.kind))).toEqual(new Set(['plan', 'step', 'summary', 'report']));
@@ -48,13 +47,13 @@ describe('requests carry meta the mock server can derive from the request alone'
       turn('summary', 1, 1, { content: 'Done.' }, { restart: 1 }),
       turn('report', 0, 0, { content: 'ok' }),
     ]);
-    const probe = await startRun(scenario, { sandbox: new FakeSandbox(), files: { 'README.md': '# x' } });
+    const probe = await startRun(scenario, { sandboxFactory: createNodeSandbox, files: { 'README.md': '# x' } });
     await probe.handle.done;
     const first = probe.llm.requests.find((r) => r.meta.kind === 'step') as CompletionRequest;
     const fixed = requestTokens(probe.llm, first.messages, first.tools);
 
     const llm = new ScriptedLlm(scenario, { model: { contextWindow: fixed + 1500, maxOutputTokens: 1000 } });
-    const { handle } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), files: { 'README.md': '# x' }, settings: settings() });
+    const { handle } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, files: { 'README.md': '# x' }, settings: settings() });
     expect((await handle.done).status).toBe('completed');
     expectConsistent(llm.requests);
     expect(llm.requests.map((r) => `${r.meta.kind}/${r.meta.turn}@${r.meta.restart}`)).toEqual([
@@ -71,8 +70,7 @@ describe('requests carry meta the mock server can derive from the request alone'
 
   it('within a step, every request extends the one before it (provider prompt caching)', async () => {
     const scenario = loadScenario('three-step-fix');
-    const sandbox = new FakeSandbox((files) => (files.get('src/freq.js')?.includes('toLowerCase') !== false ? { passed: 3 } : { passed: 2, failed: 1 }));
-    const { handle, llm } = await startRun(scenario, { sandbox });
+    const { handle, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox });
     await handle.done;
     for (const step of [1, 2, 3]) {
       const requests = llm.requests.filter((r) => r.meta.step === step && (r.meta.kind === 'step' || r.meta.kind === 'summary'));

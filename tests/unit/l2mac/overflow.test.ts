@@ -7,7 +7,7 @@ import { PROGRESS_REQUEST_MARKER } from '../../../src/l2mac/prompts/markers.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import type { CompleteOptions, CompletionRequest, CompletionResult, LlmPort } from '../../../src/llm/types.ts';
 import type { Scenario } from '../../../src/llm/scenario.ts';
-import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { ADD_JS, ADD_TEST_JS, call, makeScenario, requestAt, settings, startRun, turn } from './harness.ts';
 
 const FILLER = 'filler line with some words in it\n'.repeat(200);
@@ -15,7 +15,7 @@ const program = settings({ promptProgram: ['Write add.js with tests.'] });
 
 /** Tokens of the step's first request, measured by a run with room to spare. */
 async function firstStepRequestTokens(scenario: Scenario): Promise<number> {
-  const { handle, llm } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program });
+  const { handle, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
   await handle.done;
   const first = requestAt(llm, 'step', 1, 0);
   return requestTokens(llm, first.messages, first.tools);
@@ -41,7 +41,7 @@ describe('context overflow (DESIGN.md §4)', () => {
     ]);
     const fixed = await firstStepRequestTokens(scenario);
     const llm = new ScriptedLlm(scenario, { model: smallModel(fixed) });
-    const { handle, store, events } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: program });
+    const { handle, store, events } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program });
     const run = await handle.done;
     expect(run.status).toBe('completed');
 
@@ -84,7 +84,7 @@ describe('context overflow (DESIGN.md §4)', () => {
         return scripted.complete(request, options);
       },
     };
-    const { handle, events } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: program });
+    const { handle, events } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program });
     expect((await handle.done).status).toBe('completed');
     expect(refused).toBe(true);
     expect(events.find((e) => e.type === 'restart')).toMatchObject({ droppedTurns: 1 });
@@ -101,14 +101,14 @@ describe('context overflow (DESIGN.md §4)', () => {
     ]);
     const fixed = await firstStepRequestTokens(scenario);
     const capped = settings({ promptProgram: ['Write add.js with tests.'], limits: { restartsPerStep: 1 } });
-    const first = await startRun(scenario, { llm: new ScriptedLlm(scenario, { model: smallModel(fixed + 50) }), sandbox: new FakeSandbox(), settings: capped });
+    const first = await startRun(scenario, { llm: new ScriptedLlm(scenario, { model: smallModel(fixed + 50) }), sandboxFactory: createNodeSandbox, settings: capped });
     const paused = await first.handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'guard' });
     expect(paused.statusReason).toMatch(/filled the model's context 2 times \(limit 1 restarts\)/);
     expect(first.events.filter((e) => e.type === 'guard').map((e) => e.type === 'guard' && e.guard)).toEqual(['restarts-per-step']);
 
     const llm = new ScriptedLlm(scenario, { model: smallModel(fixed + 50) });
-    const resumed = await resumeRun(paused.id, { store: first.store, llm, sandbox: new FakeSandbox() });
+    const resumed = await resumeRun(paused.id, { store: first.store, llm, sandboxFactory: createNodeSandbox });
     const run = await resumed.done;
     expect(run.status).toBe('completed');
     // The rebuilt context still does not fit, so the resumed drive goes straight to the progress summary.
@@ -118,7 +118,7 @@ describe('context overflow (DESIGN.md §4)', () => {
   it('pauses when not even a fresh step context fits the window', async () => {
     const scenario = makeScenario(finish(0));
     const llm = new ScriptedLlm(scenario, { model: { contextWindow: 1500, maxOutputTokens: 500 } });
-    const { handle } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: program });
+    const { handle } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program });
     const run = await handle.done;
     expect(run).toMatchObject({ status: 'paused', pauseReason: 'context-too-small' });
     expect(run.statusReason).toMatch(/context window \(1500 tokens, of which 1000 are left after the reply reserve\) is too small/);

@@ -3,7 +3,7 @@ import { approvePlan } from '../../../src/l2mac/controls.ts';
 import type { PlanEvent } from '../../../src/l2mac/events.ts';
 import { PLAN_TOOL_NAME } from '../../../src/l2mac/prompts/markers.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
-import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { call, makeScenario, oneStepTurns, requestAt, settings, startRun, turn } from './harness.ts';
 
 const forced = { type: 'function', function: { name: PLAN_TOOL_NAME } };
@@ -11,7 +11,7 @@ const forced = { type: 'function', function: { name: PLAN_TOOL_NAME } };
 describe('planning (DESIGN.md §4)', () => {
   it('forces the plan tool, sends the task and the cap, and adopts a valid plan', async () => {
     const scenario = makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['  Write add.js with tests.  '])] }), ...oneStepTurns()]);
-    const { handle, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ limits: { maxSteps: 4 } }) });
+    const { handle, llm, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: settings({ limits: { maxSteps: 4 } }) });
     expect((await handle.done).status).toBe('completed');
     const plan = requestAt(llm, 'plan', 0, 0);
     expect(plan.toolChoice).toEqual(forced);
@@ -31,7 +31,7 @@ describe('planning (DESIGN.md §4)', () => {
       turn('plan', 0, 3, { toolCalls: [call.plan(['Write add.js with tests.'])] }, { lastMessageIncludes: 'did not call' }),
       ...oneStepTurns(),
     ]);
-    const { handle, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ limits: { maxSteps: 3 } }) });
+    const { handle, llm, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: settings({ limits: { maxSteps: 3 } }) });
     expect((await handle.done).status).toBe('completed');
     const retry = requestAt(llm, 'plan', 0, 1);
     expect(retry.toolChoice).toEqual(forced);
@@ -45,7 +45,7 @@ describe('planning (DESIGN.md §4)', () => {
   it('fails the run with a clear message after three retries', async () => {
     const bad = { toolCalls: [call.plan([])] };
     const scenario = makeScenario([0, 1, 2, 3].map((n) => turn('plan', 0, n, bad)));
-    const { handle, store, llm } = await startRun(scenario, { sandbox: new FakeSandbox() });
+    const { handle, store, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox });
     const run = await handle.done;
     expect(run.status).toBe('failed');
     expect(run.statusReason).toMatch(/no valid plan in 4 attempts \(the last problem: the plan\.steps must have at least 1 item\)/);
@@ -55,7 +55,7 @@ describe('planning (DESIGN.md §4)', () => {
 
   it('uses a prompt program supplied by the user without asking the model for a plan', async () => {
     const scenario = makeScenario(oneStepTurns());
-    const { handle, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ promptProgram: ['Write add.js with tests.'] }) });
+    const { handle, llm, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: settings({ promptProgram: ['Write add.js with tests.'] }) });
     expect((await handle.done).status).toBe('completed');
     expect(llm.requests.some((r) => r.meta.kind === 'plan')).toBe(false);
     expect(events.find((e) => e.type === 'plan')).toMatchObject({ source: 'user', steps: ['Write add.js with tests.'] });
@@ -63,13 +63,13 @@ describe('planning (DESIGN.md §4)', () => {
 
   it('"plan first" pauses for review; the user\'s edited steps become the plan', async () => {
     const scenario = makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['Write add.js.', 'Write sub.js.'])] }), ...oneStepTurns()]);
-    const { handle, store, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ planFirst: true }) });
+    const { handle, store, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: settings({ planFirst: true }) });
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'plan-review' });
     expect(paused.plan?.map((s) => s.instruction)).toEqual(['Write add.js.', 'Write sub.js.']);
 
     const llm = new ScriptedLlm(scenario);
-    const resumed = await approvePlan(paused.id, ['Write add.js with a test of 2 + 3.'], { store, llm, sandbox: new FakeSandbox(), onEvent: (e) => events.push(e) });
+    const resumed = await approvePlan(paused.id, ['Write add.js with a test of 2 + 3.'], { store, llm, sandboxFactory: createNodeSandbox, onEvent: (e) => events.push(e) });
     const run = await resumed.done;
     expect(run.status).toBe('completed');
     expect(run.plan?.map((s) => [s.instruction, s.state])).toEqual([['Write add.js with a test of 2 + 3.', 'completed']]);
@@ -86,7 +86,7 @@ describe('planning (DESIGN.md §4)', () => {
       ...oneStepTurns(),
     ]);
     const files = { 'lib/math.js': 'export const pi = 3.14;\n' };
-    const { handle, llm, store } = await startRun(scenario, { sandbox: new FakeSandbox(), files });
+    const { handle, llm, store } = await startRun(scenario, { sandboxFactory: createNodeSandbox, files });
     const run = await handle.done;
     expect(run.status).toBe('completed');
     const first = requestAt(llm, 'plan', 0, 0);

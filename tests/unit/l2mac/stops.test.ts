@@ -19,6 +19,7 @@ import { RunLockedError } from '../../../src/l2mac/run-errors.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
 import { FakeSandbox, hangUntilAborted as sandboxHang } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { faultyLlm, hangUntilAborted } from '../../support/fake-llm.ts';
 import { ADD_JS, ADD_TEST_JS, call, makeScenario, oneStepTurns, settings, startRun, tickingClock, turn } from './harness.ts';
 
@@ -62,12 +63,12 @@ describe('stopping a run keeps its work', () => {
     const scenario = makeScenario(oneStepTurns());
     const scripted = new ScriptedLlm(scenario);
     const llm = faultyLlm(scripted, (r) => (r.meta.turn === 1 && r.meta.kind === 'step' ? new AuthError('401 Incorrect API key provided') : undefined));
-    const { handle, store } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: program });
+    const { handle, store } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program });
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'auth' });
     expect(paused.statusReason).toContain('401 Incorrect API key provided');
     expect(Object.keys(await store.readAllFiles(paused.id))).toEqual(['add.js', 'add.test.js']);
-    const run = await (await resumeRun(paused.id, { store, llm: new ScriptedLlm(scenario), sandbox: new FakeSandbox() })).done;
+    const run = await (await resumeRun(paused.id, { store, llm: new ScriptedLlm(scenario), sandboxFactory: createNodeSandbox })).done;
     expect(run.status).toBe('completed');
   });
 
@@ -81,14 +82,14 @@ describe('stopping a run keeps its work', () => {
       return commit(runId, turnCommit);
     };
     full = true;
-    const { handle } = await startRun(scenario, { store, sandbox: new FakeSandbox(), settings: program });
+    const { handle } = await startRun(scenario, { store, sandboxFactory: createNodeSandbox, settings: program });
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'storage-quota' });
     expect(await store.readAllFiles(paused.id)).toEqual({});
     expect((await store.listEvents(paused.id)).some((e) => e.type === 'llm-reply' && e.kind === 'step')).toBe(false);
     full = false;
     const llm = new ScriptedLlm(scenario);
-    const run = await (await resumeRun(paused.id, { store, llm, sandbox: new FakeSandbox() })).done;
+    const run = await (await resumeRun(paused.id, { store, llm, sandboxFactory: createNodeSandbox })).done;
     expect(run.status).toBe('completed');
     expect(llm.requests[0]?.meta).toMatchObject({ kind: 'step', turn: 0 });
   });
@@ -99,7 +100,7 @@ describe('stopping a run keeps its work', () => {
     const inFlight = new Promise<void>((resolve) => (started = resolve));
     const llm = faultyLlm(new ScriptedLlm(scenario), (r, _i, options) => (r.meta.turn === 1 ? hangUntilAborted(options, started) : undefined));
     const controller = new AbortController();
-    const { handle, store } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: program, signal: controller.signal });
+    const { handle, store } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program, signal: controller.signal });
     await inFlight;
     controller.abort();
     const run = await handle.done;
@@ -131,20 +132,20 @@ describe('stopping a run keeps its work', () => {
     let started!: () => void;
     const inFlight = new Promise<void>((resolve) => (started = resolve));
     const llm = faultyLlm(new ScriptedLlm(scenario), (r, _i, options) => (r.meta.kind === 'summary' ? hangUntilAborted(options, started) : undefined));
-    const { handle, store } = await startRun(scenario, { llm, sandbox: new FakeSandbox(), settings: program });
+    const { handle, store } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program });
     await inFlight;
     handle.pause();
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'user' });
     const resumedLlm = new ScriptedLlm(scenario);
-    const run = await (await resumeRun(paused.id, { store, llm: resumedLlm, sandbox: new FakeSandbox() })).done;
+    const run = await (await resumeRun(paused.id, { store, llm: resumedLlm, sandboxFactory: createNodeSandbox })).done;
     expect(run.status).toBe('completed');
     expect(resumedLlm.requests.map((r) => r.meta.kind)).toEqual(['summary', 'report']);
   });
 
   it('refuses to drive a run another holder has locked', async () => {
     const scenario = makeScenario(oneStepTurns());
-    const { handle, store } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: settings({ planFirst: true }), llm: new ScriptedLlm(makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['x'])] })])) });
+    const { handle, store } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: settings({ planFirst: true }), llm: new ScriptedLlm(makeScenario([turn('plan', 0, 0, { toolCalls: [call.plan(['x'])] })])) });
     const paused = await handle.done;
     const lock = await store.lockRun(paused.id);
     await expect(resumeRun(paused.id, { store, llm: new ScriptedLlm(scenario) })).rejects.toBeInstanceOf(RunLockedError);
@@ -187,7 +188,7 @@ describe('stopping a run keeps its work', () => {
 describe('the script desync fails the run with the expected and actual key', () => {
   it('fails, naming both', async () => {
     const scenario = makeScenario([turn('step', 1, 0, { toolCalls: [call.write({ 'add.js': ADD_JS, 'add.test.js': ADD_TEST_JS })] })]);
-    const { handle, store } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program });
+    const { handle, store } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
     const run = await handle.done;
     expect(run.status).toBe('failed');
     expect(run.statusReason).toMatch(/The script went out of step: .*step\/1\/1/);

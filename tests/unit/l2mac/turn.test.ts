@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ControlMessageEvent, GuardEvent, ToolResultEvent } from '../../../src/l2mac/events.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import type { ToolMessage } from '../../../src/llm/types.ts';
-import { FakeSandbox } from '../../support/fake-sandbox.ts';
+import { createNodeSandbox } from '../../support/node-sandbox.ts';
 import { ADD_JS, ADD_TEST_JS, call, makeScenario, requestAt, settings, startRun, turn } from './harness.ts';
 
 const program = settings({ promptProgram: ['Write add.js with tests.'] });
 const tail = [turn('summary', 1, 2, { content: 'Done.' }), turn('report', 0, 0, { content: 'ok' })];
-
-/** A sandbox whose tests pass only when add.js and its test exist (so the gate's timing shows). */
-function sandboxNeedingAdd() {
-  return new FakeSandbox((files) => (files.has('add.js') ? { passed: 1 } : { passed: 0, failed: 1, failures: [{ name: 'adds', file: 'add.test.js', message: 'add is not defined' }] }));
-}
 
 describe('a turn (DESIGN.md §4)', () => {
   it('evaluates the gate after the reply\'s other calls, answers every call in order with matching ids, then one control message', async () => {
@@ -20,7 +15,7 @@ describe('a turn (DESIGN.md §4)', () => {
       turn('summary', 1, 1, { content: 'Done.' }),
       turn('report', 0, 0, { content: 'ok' }),
     ]);
-    const { handle, llm, events } = await startRun(scenario, { sandbox: sandboxNeedingAdd(), settings: program });
+    const { handle, llm, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
     expect((await handle.done).status).toBe('completed');
     const summary = requestAt(llm, 'summary', 1, 1);
     const reply = summary.messages[2];
@@ -51,7 +46,7 @@ describe('a turn (DESIGN.md §4)', () => {
       },
     });
     let handleRef!: { addNote(text: string): void };
-    const started = await startRun(scenario, { llm, sandbox: sandboxNeedingAdd(), settings: program });
+    const started = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: program });
     handleRef = started.handle;
     expect((await started.handle.done).status).toBe('completed');
     const second = requestAt(llm, 'step', 1, 1);
@@ -70,7 +65,7 @@ describe('a turn (DESIGN.md §4)', () => {
       turn('step', 1, 1, { toolCalls: [call.write({ 'add.js': ADD_JS, 'add.test.js': ADD_TEST_JS }), call.gate()] }),
       ...tail,
     ]);
-    const { handle, store, llm, events } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program });
+    const { handle, store, llm, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
     const run = await handle.done;
     expect(run.status).toBe('completed');
     const files = await store.readAllFiles(run.id);
@@ -92,17 +87,14 @@ describe('a turn (DESIGN.md §4)', () => {
       turn('summary', 1, 4, { content: 'Done.' }),
       turn('report', 0, 0, { content: 'ok' }),
     ]);
-    const sandbox = new FakeSandbox((files) =>
-      files.get('add.js')?.includes('a - b') ? { passed: 0, failed: 1, failures: [{ name: 'adds', file: 'add.test.js', message: 'Expected 5, got -1' }] } : { passed: 1 },
-    );
-    const { handle, llm, events } = await startRun(scenario, { sandbox, settings: program });
+    const { handle, llm, events } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
     expect((await handle.done).status).toBe('completed');
     expect(requestAt(llm, 'step', 1, 1).messages.at(-1)?.content).toContain('The checks after your last change failed');
     const fix = requestAt(llm, 'step', 1, 2).messages.at(-1)?.content ?? '';
-    expect(fix).toMatch(/^Step 1 is not complete yet: .*1 test failed: "adds" \(add\.test\.js\): Expected 5, got -1/);
+    expect(fix).toMatch(/^Step 1: sub_task_step_complete did not pass\. The step is not complete: 1 test failed: "adds" \(add\.test\.js\): Expected values to be strictly equal: -1 !== 5/);
     const gateResult = events.filter((e): e is ToolResultEvent => e.type === 'tool-result' && e.name === 'sub_task_step_complete')[0];
     expect(gateResult?.status).toBe('error');
-    expect(JSON.parse(gateResult?.content ?? '').checks.tests.failing[0]).toMatchObject({ name: 'adds', message: 'Expected 5, got -1' });
+    expect(JSON.parse(gateResult?.content ?? '').checks.tests.failing[0]).toMatchObject({ name: 'adds', message: expect.stringContaining('-1 !== 5') });
     expect(events.filter((e): e is ControlMessageEvent => e.type === 'control-message').map((e) => e.purpose)).toEqual(['continue', 'fix', 'continue', 'summary-request']);
   });
 
@@ -116,14 +108,14 @@ describe('a turn (DESIGN.md §4)', () => {
       turn('summary', 1, 4, { content: 'Done.' }),
       turn('report', 0, 0, { content: 'ok' }),
     ]);
-    const noTemperature = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program, llm: new ScriptedLlm(scenario, { model: { supportsTemperature: false } }) });
+    const noTemperature = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program, llm: new ScriptedLlm(scenario, { model: { supportsTemperature: false } }) });
     expect((await noTemperature.handle.done).status).toBe('completed');
     expect(requestAt(noTemperature.llm, 'step', 1, 2).messages.at(-1)?.content).not.toContain('same reply');
     expect(requestAt(noTemperature.llm, 'step', 1, 3).messages.at(-1)?.content).toContain('same reply several times');
     expect(noTemperature.llm.requests.every((r) => r.temperature === undefined)).toBe(true);
     expect(noTemperature.events.filter((e) => e.type === 'guard').map((e) => (e as GuardEvent).guard)).toEqual(['repeated-replies']);
 
-    const withTemperature = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program });
+    const withTemperature = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
     expect((await withTemperature.handle.done).status).toBe('completed');
     expect(requestAt(withTemperature.llm, 'step', 1, 2).temperature).toBeUndefined();
     expect(requestAt(withTemperature.llm, 'step', 1, 3).temperature).toBe(0.4);
@@ -136,7 +128,7 @@ describe('a turn (DESIGN.md §4)', () => {
       turn('step', 1, 1, { toolCalls: [call.write({ 'add.js': ADD_JS, 'add.test.js': ADD_TEST_JS }), call.gate()] }),
       ...tail,
     ]);
-    const { handle, store, llm } = await startRun(scenario, { sandbox: new FakeSandbox(), settings: program });
+    const { handle, store, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
     const run = await handle.done;
     expect(run.status).toBe('completed');
     const results = requestAt(llm, 'step', 1, 1).messages.filter((m): m is ToolMessage => m.role === 'tool').map((m) => JSON.parse(m.content));
