@@ -50,6 +50,7 @@ type Harness = {
   llm: {
     complete: (...args: unknown[]) => Promise<Record<string, unknown>>;
     completeWithSdkDefaults: (...args: unknown[]) => Promise<Record<string, unknown>>;
+    testConnection: (...args: unknown[]) => Promise<{ ok: boolean; checks: Array<{ id: string; status: string; hint?: string }> }>;
   };
 };
 
@@ -129,4 +130,19 @@ test('a 429 with Retry-After from the browser is waited out (the header is reada
   );
   expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
   expect(outcome.waits).toEqual([expect.objectContaining({ delayMs: 50, reason: 'rate-limit' })]);
+});
+
+test('Test connection from the browser passes a strict-CORS local server, and gives the CORS fix when one is down', async ({ page }) => {
+  await openHarness(page);
+  server.setScenario(undefined);
+  const settings: LlmSettings = { provider: 'ollama', baseURL: server.url, model: 'mock-model' };
+  const report = await page.evaluate((s) => (window.harness as unknown as Harness).llm.testConnection(s, ''), settings);
+  const statuses = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+  expect(statuses).toMatchObject({ reachable: 'ok', model: 'ok', tools: 'ok' });
+
+  const down: LlmSettings = { provider: 'ollama', baseURL: 'http://127.0.0.1:9/v1', model: 'mock-model' };
+  const failed = await page.evaluate((s) => (window.harness as unknown as Harness).llm.testConnection(s, ''), down);
+  const reachable = failed.checks.find((c) => c.id === 'reachable');
+  expect(reachable?.status).toBe('fail');
+  expect(reachable?.hint).toContain(`OLLAMA_ORIGINS=${new URL(page.url()).origin}`);
 });

@@ -1,10 +1,11 @@
 /**
  * The LLM layer in the browser test page: `harness.llm.complete(...)` runs the real `OpenAiLlm` (behind
- * `withRetries`) in Chromium, and `harness.llm.completeWithSdkDefaults(...)` runs the bare openai SDK with
+ * `withRetries`) in Chromium, `harness.llm.testConnection(...)` the real Test connection, and `harness.llm.completeWithSdkDefaults(...)` runs the bare openai SDK with
  * its default headers, the control showing what a strict CORS server refuses. Results and typed errors come
  * back as plain objects.
  */
 import { L2macError } from '../../src/errors.ts';
+import { testConnection } from '../../src/llm/connection-test.ts';
 import { classifyLlmError } from '../../src/llm/errors.ts';
 import { createOpenAiLlm } from '../../src/llm/openai.ts';
 import { withRetries } from '../../src/llm/retry.ts';
@@ -46,4 +47,4 @@ async function completeWithSdkDefaults(baseURL: string, apiKey: string, request:
   }
 }
 
-window.harness.llm = { complete, completeWithSdkDefaults };
+window.harness.llm = { complete, completeWithSdkDefaults, testConnection };

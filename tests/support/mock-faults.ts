@@ -39,6 +39,8 @@ export interface CutFault extends FaultTarget {
   kind: 'cut';
   /** Chunks sent before the cut. Default: in the middle of the first tool call's arguments (or of the text). */
   afterChunks?: number;
+  /** End the response cleanly instead (a proxy that closes the stream early): no error, just no finish. */
+  graceful?: boolean;
 }
 
 /** The stream stops sending and holds the socket open. */

@@ -18,7 +18,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { estimateMessageTokens, estimateToolTokens } from '../../src/llm/estimate.ts';
 import { deriveRequestMeta, findScenarioTurn, scenarioMessage, type Scenario, type WireRequest } from '../../src/llm/scenario.ts';
 import type { AssistantMessage, ChatMessage, ToolChoice, ToolSpec, Usage } from '../../src/llm/types.ts';
-import { MockFaults, parseFaultSpec, type FaultSpec, type HoldFault, type MockRoute, type StatusFault } from './mock-faults.ts';
+import { handleControl } from './mock-control.ts';
+import { MockFaults, type FaultSpec, type HoldFault, type MockRoute, type StatusFault } from './mock-faults.ts';
 import { completionBody, faultResponse, streamChunks } from './mock-replies.ts';
 
 export interface MockServerOptions {
@@ -181,9 +182,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const stopAt = (fault: FaultSpec | undefined) =>
       fault && 'afterChunks' in fault && fault.afterChunks !== undefined ? fault.afterChunks : plan.midpoint;
     res.writeHead(200, { ...cors, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': ids.id });
+    const cutNow = () => (cut?.kind === 'cut' && cut.graceful ? void res.end() : void req.socket.destroy());
     for (let i = 0; i < plan.chunks.length; i++) {
       if (res.destroyed) return;
-      if (cut && i === stopAt(cut)) return void req.socket.destroy();
+      if (cut && i === stopAt(cut)) return cutNow();
       if (idle && i === stopAt(idle)) return;
       if (streamError && i === stopAt(streamError)) {
         const code = streamError.code ?? 'server_error';
@@ -194,7 +196,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       // Wait until the chunk is flushed, so that a cut after it really delivers it first.
       await new Promise<void>((resolve) => res.write(`data: ${JSON.stringify(plan.chunks[i])}\n\n`, () => resolve()));
     }
-    if (cut && stopAt(cut) >= plan.chunks.length) return void req.socket.destroy();
+    if (cut && stopAt(cut) >= plan.chunks.length) return cutNow();
     if (idle && stopAt(idle) >= plan.chunks.length) return;
     res.end('data: [DONE]\n\n');
   }
@@ -209,35 +211,6 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     }
     const entries = (options.models ?? ['mock-model']).map((m) => (typeof m === 'string' ? { id: m, object: 'model', created: 0, owned_by: 'mock' } : m));
     sendJson(res, 200, { object: 'list', data: entries }, cors);
-  }
-
-  async function handleControl(res: ServerResponse, record: RecordedRequest, cors: Record<string, string>) {
-    const path = record.path.split('?')[0];
-    try {
-      if (path === '/__mock/faults' && record.method === 'POST') {
-        const specs = Array.isArray(record.body) ? record.body : [record.body];
-        const added = specs.map((spec) => faults.add(parseFaultSpec(spec)));
-        return sendJson(res, 200, { added }, cors);
-      }
-      if (path === '/__mock/faults' && record.method === 'DELETE') {
-        faults.clear();
-        return sendJson(res, 200, { cleared: true }, cors);
-      }
-      if (path === '/__mock/faults' && record.method === 'GET') return sendJson(res, 200, { faults: faults.list }, cors);
-      if (path === '/__mock/release' && record.method === 'POST') {
-        const name = (record.body as { name?: unknown } | undefined)?.name;
-        if (typeof name !== 'string') throw new Error('release needs {"name": "..."}');
-        return sendJson(res, 200, { released: faults.release(name) }, cors);
-      }
-      if (path === '/__mock/requests' && record.method === 'GET') return sendJson(res, 200, { requests }, cors);
-      if (path === '/__mock/scenario' && record.method === 'POST') {
-        scenario = (record.body ?? undefined) as Scenario | undefined;
-        return sendJson(res, 200, { scenario: scenario?.name ?? null }, cors);
-      }
-      sendJson(res, 404, { error: { message: `no mock control route ${record.method} ${path}` } }, cors);
-    } catch (error) {
-      sendJson(res, 400, { error: { message: (error as Error).message } }, cors);
-    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -272,7 +245,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       sendJson(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } }, cors);
       return;
     }
-    if (pathname.startsWith('/__mock/')) return handleControl(res, record, cors);
+    if (pathname.startsWith('/__mock/')) {
+      const answer = handleControl(record, { faults, requests, setScenario: (next) => (scenario = next) });
+      return sendJson(res, answer.status, answer.body, cors);
+    }
     if (route === 'chat') return handleChat(req, res, record, cors);
     if (route === 'models') return handleModels(res, record, cors);
     const ollama = options.ollama;

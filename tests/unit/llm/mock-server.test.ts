@@ -270,8 +270,13 @@ describe('mock server: faults', () => {
     expect((await pending).status).toBe(200);
     const bad = await fetch(`${server.origin}/__mock/faults`, { method: 'POST', body: JSON.stringify({ kind: 'nope' }) });
     expect(bad.status).toBe(400);
+    const badScenario = await fetch(`${server.origin}/__mock/scenario`, { method: 'POST', body: JSON.stringify({ format: 'nope' }) });
+    expect(badScenario.status).toBe(400);
+    const cleared = await fetch(`${server.origin}/__mock/scenario`, { method: 'POST', body: 'null' });
+    expect(await cleared.json()).toEqual({ scenario: null });
+    expect((await (await post(server, hello)).json()).choices[0].message.content).toBe('echo: hi');
     const listed = await (await fetch(`${server.origin}/__mock/requests`)).json();
-    expect(listed.requests.filter((r: { route?: string }) => r.route === 'chat')).toHaveLength(2);
+    expect(listed.requests.filter((r: { route?: string }) => r.route === 'chat')).toHaveLength(3);
   });
 
   it('applies faults to the models route separately', async () => {

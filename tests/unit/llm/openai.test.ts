@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortError,
@@ -239,6 +240,15 @@ describe('OpenAiLlm: broken streams and aborts', () => {
     expect(events.slice(1)).toEqual(['delta', 'delta', 'delta', 'discard', 'wait:stream-broken', 'delta', 'delta', 'delta']);
   });
 
+  it('a stream that ends cleanly but early (no finish reason) is broken too', async () => {
+    server.faults.cut({ graceful: true });
+    const discarded = vi.fn();
+    const error = await (await llm()).complete(request, { onDiscard: discarded }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StreamBrokenError);
+    expect((error as Error).message).toMatch(/no finish reason/);
+    expect(discarded).toHaveBeenCalledOnce();
+  });
+
   it('a stream that goes idle past streamIdleMs is abandoned with StreamBrokenError(idle) and the request aborted', async () => {
     server.faults.idle({ afterChunks: 3 });
     const client = await llm({ streamIdleMs: 150 });
@@ -299,6 +309,16 @@ describe('OpenAiLlm: the key', () => {
       expect(printed).not.toContain(KEY);
     } finally {
       for (const spy of spies) spy.mockRestore();
+    }
+  });
+});
+
+describe('bundle', () => {
+  it('loads the openai SDK and the tokenizer encodings only with dynamic imports (never in the initial bundle)', () => {
+    const dir = new URL('../../../src/llm/', import.meta.url);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      expect(source, file).not.toMatch(/^import(?!\s+type)[^;]*from\s+['"](openai|gpt-tokenizer)[^'"]*['"]/m);
     }
   });
 });
