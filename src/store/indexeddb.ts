@@ -3,6 +3,9 @@
  * transaction awaits nothing but its own requests (it would auto-commit half done otherwise): contents are
  * hashed before it opens, every rule is checked inside it before the first write, and any failure aborts
  * it, so a turn is stored whole or not at all.
+ *
+ * One file past the usual size on purpose: it is the whole port on one database, each method a single
+ * transaction; the shared rules live in `rules.ts`, the schema in `schema.ts`, the commit/abort in `idb-tx.ts`.
  */
 import { openDB, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CheckpointState } from '../l2mac/checkpoint.ts';
