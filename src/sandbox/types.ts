@@ -36,8 +36,11 @@ export interface ExecOptions {
 
 export interface SyntaxIssue {
   file: string;
+  /** 1-based. */
   line?: number;
+  /** 1-based, in UTF-16 code units (as editors and Node's stack traces count). */
   column?: number;
+  /** The bare reason; `formatSyntaxIssue` (syntax.ts) gives `file:line:column: message`. */
   message: string;
 }
 
