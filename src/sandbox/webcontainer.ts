@@ -277,6 +277,8 @@ export class WebContainerSandbox implements Sandbox {
     if (this.#unavailable) throw new WebContainerUnavailableError(this.#unavailable.reason, this.#unavailable.code);
     const support = checkWebContainerSupport(this.#options.environment ?? readSupportEnvironment());
     if (!support.supported) throw this.#markUnavailable(new WebContainerUnavailableError(support.reason, support.code));
+    // The page already gave up on WebContainer: no second boot, and no "booting" that is not one.
+    if (this.#lock.failure) throw this.#markUnavailable(this.#lock.failure);
 
     if (!this.#lock.booted) this.#setStatus({ kind: 'webcontainer', state: 'booting' });
     let acquired;
