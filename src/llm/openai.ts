@@ -103,7 +103,10 @@ export class OpenAiLlm implements LlmPort {
   private async single(body: WireBody, options: CompleteOptions) {
     try {
       const completion = await this.wiring.client.chat.completions.create({ ...body, stream: false } as never, { signal: options.signal });
-      return readCompletion(completion as never);
+      const reply = readCompletion(completion as never);
+      // The display gets the text in one piece, so streamed and non-streamed replies look alike to the UI.
+      if (reply.message.content) forwardDelta(options.onDelta, reply.message.content);
+      return reply;
     } catch (error) {
       throw this.classify(error, options.signal);
     }

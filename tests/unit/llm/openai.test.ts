@@ -12,6 +12,7 @@ import {
   StreamBrokenError,
 } from '../../../src/errors.ts';
 import { createOpenAiLlm, type OpenAiLlmOptions } from '../../../src/llm/openai.ts';
+import { createWireFetch } from '../../../src/llm/openai-client.ts';
 import { withRetries } from '../../../src/llm/retry.ts';
 import { parseScenario, SCENARIO_FORMAT } from '../../../src/llm/scenario.ts';
 import type { CompletionRequest, LlmSettings, ModelInfo, RetryWait } from '../../../src/llm/types.ts';
@@ -81,8 +82,10 @@ describe('OpenAiLlm: replies', () => {
     expect(result.usageReported).toBe(true);
   });
 
-  it('reads a non-streamed reply the same way', async () => {
-    const result = await (await llm({}, {}, { stream: false })).complete(request);
+  it('reads a non-streamed reply the same way, and shows its text in one delta', async () => {
+    const deltas: string[] = [];
+    const result = await (await llm({}, {}, { stream: false })).complete(request, { onDelta: (d) => deltas.push(d) });
+    expect(deltas).toEqual(['Writing the module.']);
     expect(result.message.content).toBe('Writing the module.');
     expect(result.message.tool_calls?.[0]?.function.arguments).toBe(JSON.stringify(ARGS));
     expect(result.usage.cachedInputTokens).toBe(128);
@@ -202,6 +205,16 @@ describe('OpenAiLlm: typed errors, streamed and not', () => {
     });
   }
 
+  it('classifies a Gemini-style error body (a JSON array the SDK drops) from the raw body', async () => {
+    const client = await llm({ provider: 'gemini' });
+    server.faults.status(400, {
+      body: [{ error: { code: 400, message: 'The input token count (2000000) exceeds the maximum number of tokens allowed (1048576).', status: 'INVALID_ARGUMENT' } }],
+    });
+    const error = await client.complete(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContextLengthError);
+    expect((error as Error).message).toContain('input token count');
+  });
+
   it('a connection refused is a NetworkError', async () => {
     const client = await llm();
     await server.close();
@@ -296,6 +309,31 @@ describe('OpenAiLlm: broken streams and aborts', () => {
 });
 
 describe('OpenAiLlm: the key', () => {
+  it('goes only to the configured base URL’s origin: the wire fetch refuses any other', async () => {
+    const seen: string[] = [];
+    const wire = createWireFetch('https://api.example.com/v1', async (input) => {
+      seen.push(String(input));
+      return new Response('{}');
+    });
+    await wire.fetch('https://api.example.com/v1/chat/completions', { headers: { authorization: `Bearer ${KEY}` } });
+    await expect(wire.fetch('https://evil.example.net/v1/chat/completions', { headers: { authorization: `Bearer ${KEY}` } })).rejects.toBeInstanceOf(BadRequestError);
+    expect(seen).toEqual(['https://api.example.com/v1/chat/completions']);
+  });
+
+  it('strips x-stainless-* and user-agent headers, keeps the rest, and keeps error bodies for classification', async () => {
+    let sent: Headers | undefined;
+    const wire = createWireFetch('http://127.0.0.1:1/v1', async (_input, init) => {
+      sent = new Headers(init?.headers);
+      return new Response('[{"error":{"code":400,"message":"bad"}}]', { status: 400 });
+    });
+    const response = await wire.fetch('http://127.0.0.1:1/v1/models', {
+      headers: { 'X-Stainless-OS': 'Linux', 'x-stainless-retry-count': '0', 'User-Agent': 'OpenAI/JS', authorization: 'Bearer k', 'content-type': 'application/json' },
+    });
+    expect([...sent!.keys()].sort()).toEqual(['authorization', 'content-type']);
+    expect(wire.errorBody(response.headers)).toBe('[{"error":{"code":400,"message":"bad"}}]');
+    expect(await response.text()).toContain('bad');
+  });
+
   it('never reaches the console, whatever fails', async () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
     try {
