@@ -6,7 +6,7 @@
 import { AbortError, RunPausedError } from './errors.ts';
 import { runL2MAC, type RunHandle } from './l2mac/run.ts';
 import { RunFailedError } from './l2mac/run-errors.ts';
-import { DEFAULT_LIMITS, MAX_STEPS_CEILING, type Domain, type Limits } from './l2mac/run-state.ts';
+import { DEFAULT_LIMITS, type Domain, type Limits } from './l2mac/run-state.ts';
 import type { RunEventListener } from './l2mac/events.ts';
 import { resolveModel } from './llm/models.ts';
 import { createOpenAiLlm } from './llm/openai.ts';
@@ -70,14 +70,6 @@ async function llmFor(options: GenerateOptions): Promise<{ llm: LlmPort; setting
   return { llm: withRetries(inner, { maxRetries: options.limits?.llmRetries ?? DEFAULT_LIMITS.llmRetries, ...options.retry }), settings };
 }
 
-function limitsOf(options: GenerateOptions): Limits {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  if (!Number.isInteger(limits.maxSteps) || limits.maxSteps < 1 || limits.maxSteps > MAX_STEPS_CEILING) {
-    throw new RangeError(`limits.maxSteps must be a whole number from 1 to ${MAX_STEPS_CEILING}.`);
-  }
-  return limits;
-}
-
 /** Runs the task to the end and returns the final files; a paused run rejects with RunPausedError. */
 export async function generate(task: string, domain: Domain, options: GenerateOptions): Promise<Record<string, string>> {
   const { llm, settings: llmSettings } = await llmFor(options);
@@ -85,7 +77,7 @@ export async function generate(task: string, domain: Domain, options: GenerateOp
   const settings: RunSettings = {
     llm: llmSettings,
     model: llm.model,
-    limits: limitsOf(options),
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
     requirePassingTests: options.requirePassingTests ?? true,
     sandbox: (options.sandbox?.kind === 'worker' ? 'worker' : 'auto') satisfies SandboxChoice,
     planFirst: options.planFirst ?? false,

@@ -59,11 +59,12 @@ export function adoptPlan(ctx: RunContext, steps: string[], source: PlanEvent['s
 }
 
 async function enterExecution(ctx: RunContext, source: PlanEvent['source']): Promise<void> {
-  ctx.stage({ type: 'status', status: 'running' });
-  await ctx.commitTurn(0, { status: 'running' });
   if (source === 'model' && ctx.run.settings.planFirst) {
+    await ctx.commitTurn(0);
     throw new RunStop({ status: 'paused', pauseReason: 'plan-review', reason: 'The plan is ready for review: approve it, or edit it and approve, to start.' });
   }
+  ctx.stage({ type: 'status', status: 'running' });
+  await ctx.commitTurn(0, { status: 'running' });
 }
 
 export async function planPhase(ctx: RunContext): Promise<void> {

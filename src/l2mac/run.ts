@@ -12,7 +12,7 @@ import { planPhase } from './plan.ts';
 import { verifyAndReport } from './report.ts';
 import { RunContext } from './run-context.ts';
 import { RunLockedError, RunStateError } from './run-errors.ts';
-import { isTerminal, type Domain } from './run-state.ts';
+import { isTerminal, MAX_STEPS_CEILING, type Domain } from './run-state.ts';
 import { SandboxAccess } from './sandbox-access.ts';
 import { executeStep } from './step.ts';
 import { classifyStop, RunStop, type StopRequest } from './stop.ts';
@@ -237,9 +237,30 @@ export interface NewRunOptions extends DriveDeps {
   origin?: RunRecord['origin'];
 }
 
+/** The problem with a run's settings, or null: every guard a positive whole number, the step cap at most 30. */
+export function settingsProblem(settings: RunSettings): string | null {
+  const limits = settings.limits;
+  for (const [name, value] of Object.entries(limits)) {
+    const money = name === 'spendPerRun';
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!money && !Number.isInteger(value))) {
+      return `limits.${name} must be a ${money ? 'non-negative amount' : 'whole number'} (got ${String(value)})`;
+    }
+  }
+  if (limits.maxSteps < 1 || limits.maxSteps > MAX_STEPS_CEILING) return `limits.maxSteps must be from 1 to ${MAX_STEPS_CEILING}`;
+  for (const name of ['turnsPerStep', 'toolCallsPerReply', 'repeatedReplies', 'testTimeoutPerFileMs', 'testTimeoutPerRunMs', 'runFileTimeoutMs', 'completionReserveCap'] as const) {
+    if (limits[name] < 1) return `limits.${name} must be at least 1`;
+  }
+  if (settings.promptProgram && settings.promptProgram.length > limits.maxSteps) {
+    return `the prompt program has ${settings.promptProgram.length} steps; limits.maxSteps is ${limits.maxSteps}`;
+  }
+  return null;
+}
+
 /** Creates a run in the store and drives it. */
 export async function runL2MAC(options: NewRunOptions): Promise<RunHandle> {
   if (options.task.trim() === '') throw new TypeError('The task is empty.');
+  const problem = settingsProblem(options.settings);
+  if (problem) throw new RangeError(`Invalid run settings: ${problem}.`);
   const init: NewRun = { task: options.task, domain: options.domain, settings: options.settings };
   if (options.title !== undefined) init.title = options.title;
   const fileCount = Object.keys(options.files ?? {}).length;

@@ -6,7 +6,7 @@
  * Opening a stored run replays its event log (for the transcript), then takes the run record's status,
  * plan and usage as the truth (they are what the store committed last).
  */
-import type { CheckSummary, DurableEvent, RunEvent, RunReport } from '../../l2mac/events.ts';
+import { isDurable, type CheckSummary, type DurableEvent, type RunEvent, type RunReport } from '../../l2mac/events.ts';
 import type { PauseReason, PlanStep, RunStatus, StepState } from '../../l2mac/run-state.ts';
 import type { RequestKind } from '../../llm/types.ts';
 import type { SandboxStatus } from '../../sandbox/types.ts';
@@ -51,6 +51,8 @@ export interface RunViewSnapshot {
   changedInStep: ReadonlyMap<string, FileChangeKind>;
   /** Bumps whenever a file changed, so views can reload the file list. */
   filesVersion: number;
+  /** Seq of the last durable event applied. */
+  lastSeq: number;
   transcript: readonly TranscriptEntry[];
   /** Process output of the sandbox, newest last, cut to its last OUTPUT_LIMIT characters. */
   output: string;
@@ -105,6 +107,7 @@ export class RunViewModel {
       lastCheck: null,
       report: null,
       filesVersion: 0,
+      lastSeq: 0,
       output: '',
     };
   }
@@ -129,6 +132,11 @@ export class RunViewModel {
     this.dirty = true;
   }
 
+  /** Seq of the last durable event applied. */
+  get lastSeq(): number {
+    return this.state.lastSeq;
+  }
+
   /** Whether anything changed since the last snapshot. */
   get isDirty(): boolean {
     return this.dirty;
@@ -146,7 +154,12 @@ export class RunViewModel {
     };
   }
 
+  /** Applies one event; a durable event already applied (seq not after the last one) is ignored. */
   apply(event: RunEvent): void {
+    if (isDurable(event)) {
+      if (event.seq <= this.state.lastSeq) return;
+      this.state.lastSeq = event.seq;
+    }
     this.dirty = true;
     switch (event.type) {
       case 'status':

@@ -67,6 +67,7 @@ describe('planning (DESIGN.md §4)', () => {
     const paused = await handle.done;
     expect(paused).toMatchObject({ status: 'paused', pauseReason: 'plan-review' });
     expect(paused.plan?.map((s) => s.instruction)).toEqual(['Write add.js.', 'Write sub.js.']);
+    expect(events.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status)).toEqual(['planning', 'paused']);
 
     const llm = new ScriptedLlm(scenario);
     const resumed = await approvePlan(paused.id, ['Write add.js with a test of 2 + 3.'], { store, llm, sandboxFactory: createNodeSandbox, onEvent: (e) => events.push(e) });

@@ -1,0 +1,351 @@
+/**
+ * The worker's module loader: links, instantiates and evaluates prepared modules (`prepare/transform.ts`)
+ * with ES module semantics, cycles included.
+ *
+ * - Link: every module gets a namespace object (null prototype, `Symbol.toStringTag` "Module", sorted
+ *   getters, not extensible). Exports are resolved like the spec's ResolveExport: local, indirect
+ *   (`export {a} from`), star (`export * from`, `default` excluded, ambiguous names dropped), and each
+ *   named import is checked ("does not provide an export named", as Node says) before anything runs.
+ * - Instantiate: each module's generator runs to its first `yield`, registering its export getters; its
+ *   function declarations are hoisted by then, so a cycle can call them before the body runs.
+ * - Evaluate: depth first in request order, each module once; a module met again while it is evaluating
+ *   (a cycle) is skipped, as the spec does; an error marks the module and every module on the path as
+ *   errored. Modules with top-level await evaluate asynchronously and their importers wait.
+ */
+import { absolutePath, fileUrl, resolveSpecifier } from './prepare/resolve.ts';
+import { nodeError, UnsupportedError } from './errors.ts';
+import type { PreparedModule, PreparedProject, RequestTarget } from './protocol.ts';
+
+type ModuleBody = Generator<unknown, unknown, unknown> | AsyncGenerator<unknown, unknown, unknown>;
+export type ModuleFunction = (context: ModuleContext) => ModuleBody;
+
+/** What a transformed module's code calls (`__l2m$`). */
+export interface ModuleContext {
+  /** The namespace of request `k`. */
+  n(request: number): object;
+  /** Registers the module's export getters. */
+  e(getters: Record<string, () => unknown>): void;
+  /** `import.meta`. */
+  m: { url: string; filename: string; dirname: string; resolve(specifier: string): string };
+  /** `import()`. */
+  i(specifier: unknown, options?: unknown): Promise<object>;
+}
+
+export interface LoaderHost {
+  /** Turns a transformed module's code into its generator function (a blob: module in the worker). */
+  compile(code: string, path: string): Promise<ModuleFunction>;
+  /** The exports of a shimmed built-in (`node:test`, ...), `default` included. */
+  builtin(name: string): Record<string, unknown>;
+}
+
+type Status = 'new' | 'linked' | 'evaluating' | 'evaluated' | 'errored';
+
+interface Instance {
+  record: PreparedModule;
+  status: Status;
+  namespace: object;
+  getters: Record<string, () => unknown>;
+  body: ModuleBody | null;
+  fn: ModuleFunction | null;
+  error: unknown;
+  evaluation?: Promise<void>;
+}
+
+type Resolved = { instance: Instance; binding: string } | { builtin: string; binding: string } | null | 'ambiguous';
+
+function createNamespace(): object {
+  const namespace = Object.create(null) as object;
+  Object.defineProperty(namespace, Symbol.toStringTag, { value: 'Module' });
+  return namespace;
+}
+
+export class ModuleLoader {
+  private readonly instances = new Map<string, Instance>();
+  private readonly builtinNamespaces = new Map<string, object>();
+  private readonly paths: Set<string>;
+
+  constructor(
+    private readonly project: PreparedProject,
+    private readonly host: LoaderHost,
+  ) {
+    this.paths = new Set(project.paths);
+  }
+
+  /** Loads, links and evaluates a project file; resolves to its namespace. */
+  async importFile(path: string): Promise<object> {
+    const instance = await this.load(path);
+    await this.evaluate(instance);
+    return instance.namespace;
+  }
+
+  private targetError(target: RequestTarget): Error {
+    if (target.kind === 'unsupported') return new UnsupportedError(target.reason);
+    if (target.kind === 'error') return nodeError(target.code, target.message);
+    return new Error('unexpected target');
+  }
+
+  private async load(entry: string): Promise<Instance> {
+    const fresh: Instance[] = [];
+    const visit = (path: string): Instance => {
+      const existing = this.instances.get(path);
+      if (existing) return existing;
+      const record = this.project.modules[path];
+      if (!record) throw nodeError('ERR_MODULE_NOT_FOUND', `Cannot find module '${absolutePath(path)}'`);
+      const instance: Instance = { record, status: 'new', namespace: createNamespace(), getters: {}, body: null, fn: null, error: undefined };
+      this.instances.set(path, instance);
+      fresh.push(instance);
+      record.targets.forEach((target, index) => {
+        if (target.kind === 'file') {
+          const type = record.requests[index]?.type;
+          const targetRecord = this.project.modules[target.path];
+          if (targetRecord?.format === 'json' && type !== 'json') {
+            throw nodeError(
+              'ERR_IMPORT_ASSERTION_TYPE_MISSING',
+              `Module "${fileUrl(target.path)}" needs an import attribute of type "json"`,
+              TypeError,
+            );
+          }
+          visit(target.path);
+        } else if (target.kind !== 'builtin') {
+          throw this.targetError(target);
+        }
+      });
+      return instance;
+    };
+    let root: Instance;
+    try {
+      root = visit(entry);
+    } catch (error) {
+      for (const instance of fresh) this.instances.delete(instance.record.path);
+      throw error;
+    }
+    try {
+      await Promise.all(
+        fresh.map(async (instance) => {
+          if (instance.record.format === 'esm') instance.fn = await this.host.compile(instance.record.code, instance.record.path);
+        }),
+      );
+      for (const instance of fresh) this.link(instance);
+      for (const instance of fresh) this.instantiate(instance);
+    } catch (error) {
+      for (const instance of fresh) this.instances.delete(instance.record.path);
+      throw error;
+    }
+    return root;
+  }
+
+  private builtinNamespace(name: string): object {
+    let namespace = this.builtinNamespaces.get(name);
+    if (!namespace) {
+      namespace = createNamespace();
+      const exports = this.host.builtin(name);
+      for (const key of Object.keys(exports).sort()) {
+        Object.defineProperty(namespace, key, { value: exports[key], enumerable: true, writable: true });
+      }
+      Object.preventExtensions(namespace);
+      this.builtinNamespaces.set(name, namespace);
+    }
+    return namespace;
+  }
+
+  private requestNamespace(instance: Instance, request: number): object {
+    const target = instance.record.targets[request];
+    if (target?.kind === 'builtin') return this.builtinNamespace(target.name);
+    if (target?.kind === 'file') return this.instances.get(target.path)!.namespace;
+    throw this.targetError(target ?? { kind: 'error', code: 'ERR_INTERNAL', message: 'unknown request' });
+  }
+
+  private exportedNames(instance: Instance, visited = new Set<Instance>()): string[] {
+    if (visited.has(instance)) return [];
+    visited.add(instance);
+    const { record } = instance;
+    const names = [...record.localExports, ...record.indirectExports.map((e) => e.name)];
+    for (const request of record.starExports) {
+      const target = record.targets[request];
+      const starred =
+        target?.kind === 'file'
+          ? this.exportedNames(this.instances.get(target.path)!, visited)
+          : target?.kind === 'builtin'
+            ? Object.keys(this.host.builtin(target.name))
+            : [];
+      for (const name of starred) if (name !== 'default' && !names.includes(name)) names.push(name);
+    }
+    return names;
+  }
+
+  private resolveIn(target: RequestTarget | undefined, name: string, seen: Set<string>): Resolved {
+    if (target?.kind === 'builtin') {
+      return name in this.host.builtin(target.name) || name === '*' ? { builtin: target.name, binding: name } : null;
+    }
+    if (target?.kind !== 'file') return null;
+    const instance = this.instances.get(target.path)!;
+    if (name === '*') return { instance, binding: '*' };
+    return this.resolveExport(instance, name, seen);
+  }
+
+  private resolveExport(instance: Instance, name: string, seen = new Set<string>()): Resolved {
+    const key = `${instance.record.path}\0${name}`;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    const { record } = instance;
+    if (record.localExports.includes(name)) return { instance, binding: name };
+    const indirect = record.indirectExports.find((e) => e.name === name);
+    if (indirect) return this.resolveIn(record.targets[indirect.request], indirect.imported, seen);
+    if (name === 'default') return null;
+    let found: Exclude<Resolved, 'ambiguous'> = null;
+    for (const request of record.starExports) {
+      const resolution = this.resolveIn(record.targets[request], name, seen);
+      if (resolution === 'ambiguous') return 'ambiguous';
+      if (!resolution) continue;
+      if (found && !sameBinding(found, resolution)) return 'ambiguous';
+      found = resolution;
+    }
+    return found;
+  }
+
+  private reader(resolved: Exclude<Resolved, null | 'ambiguous'>): () => unknown {
+    if ('builtin' in resolved) {
+      const namespace = this.builtinNamespace(resolved.builtin) as Record<string, unknown>;
+      return resolved.binding === '*' ? () => namespace : () => namespace[resolved.binding];
+    }
+    const { instance, binding } = resolved;
+    if (binding === '*') return () => instance.namespace;
+    return () => instance.getters[binding]!();
+  }
+
+  private link(instance: Instance): void {
+    const { record } = instance;
+    for (const entry of record.imports) {
+      const resolved = this.resolveIn(record.targets[entry.request], entry.name, new Set());
+      if (resolved === null || resolved === 'ambiguous') {
+        const specifier = record.requests[entry.request]?.specifier ?? '';
+        const message =
+          resolved === null
+            ? `The requested module '${specifier}' does not provide an export named '${entry.name}'`
+            : `The requested module '${specifier}' contains conflicting star exports for name '${entry.name}'`;
+        const error = new SyntaxError(message);
+        error.stack = `${fileUrl(record.path)}:${entry.line}\n${error.name}: ${message}\n    at ${fileUrl(record.path)}:${entry.line}:${entry.column}`;
+        throw error;
+      }
+    }
+    if (record.format === 'json') {
+      let value: unknown;
+      try {
+        value = JSON.parse(record.source);
+      } catch (error) {
+        throw new SyntaxError(`${absolutePath(record.path)}: ${(error as Error).message}`);
+      }
+      instance.getters = { default: () => value };
+    }
+    for (const name of this.exportedNames(instance).sort()) {
+      const resolved = this.resolveExport(instance, name);
+      if (resolved === null || resolved === 'ambiguous') continue;
+      Object.defineProperty(instance.namespace, name, { get: this.reader(resolved), enumerable: true });
+    }
+    Object.preventExtensions(instance.namespace);
+    instance.status = 'linked';
+  }
+
+  private context(instance: Instance): ModuleContext {
+    const { path } = instance.record;
+    const url = fileUrl(path);
+    const filename = absolutePath(path);
+    return {
+      n: (request) => this.requestNamespace(instance, request),
+      e: (getters) => {
+        instance.getters = getters;
+      },
+      m: {
+        url,
+        filename,
+        dirname: filename.slice(0, filename.lastIndexOf('/')),
+        resolve: (specifier: string) => new URL(specifier, url).href,
+      },
+      i: (specifier, options) => this.dynamicImport(instance, specifier, options),
+    };
+  }
+
+  private instantiate(instance: Instance): void {
+    if (!instance.fn) return;
+    instance.body = instance.fn(this.context(instance));
+    const started = instance.body.next();
+    // An async module's header also runs synchronously up to its first `yield`; its promise carries nothing.
+    if (started instanceof Promise) started.catch(() => undefined);
+  }
+
+  private finish(instance: Instance, error?: unknown): void {
+    if (error === undefined) {
+      instance.status = 'evaluated';
+    } else {
+      instance.status = 'errored';
+      instance.error = error;
+    }
+  }
+
+  /**
+   * Evaluates a module after its dependencies; returns a promise only when something on the way is async.
+   * `ancestors` are the modules whose evaluation led here: meeting one again is a cycle, which is skipped.
+   */
+  private evaluate(instance: Instance, ancestors: ReadonlySet<Instance> = new Set()): Promise<void> | undefined {
+    if (instance.status === 'errored') throw instance.error;
+    if (instance.status === 'evaluated' || ancestors.has(instance)) return undefined;
+    if (instance.status === 'evaluating') return instance.evaluation;
+    instance.status = 'evaluating';
+    const chain = new Set(ancestors).add(instance);
+    const dependencies = instance.record.targets.flatMap((target) => (target.kind === 'file' ? [this.instances.get(target.path)!] : []));
+    const run = (from: number): Promise<void> | undefined => {
+      for (let i = from; i < dependencies.length; i++) {
+        const pending = this.evaluate(dependencies[i]!, chain);
+        if (pending) return pending.then(() => run(i + 1));
+      }
+      return this.execute(instance);
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = run(0);
+    } catch (error) {
+      this.finish(instance, error);
+      throw error;
+    }
+    if (!pending) {
+      this.finish(instance);
+      return undefined;
+    }
+    instance.evaluation = pending.then(
+      () => this.finish(instance),
+      (error: unknown) => {
+        this.finish(instance, error);
+        throw error;
+      },
+    );
+    return instance.evaluation;
+  }
+
+  private execute(instance: Instance): Promise<void> | undefined {
+    if (!instance.body) return undefined;
+    const step = instance.body.next();
+    if (step instanceof Promise) return step.then(() => undefined);
+    return undefined;
+  }
+
+  private async dynamicImport(importer: Instance, specifier: unknown, options: unknown): Promise<object> {
+    const text = String(specifier);
+    const resolution = resolveSpecifier(text, importer.record.path, this.paths);
+    if (resolution.kind === 'builtin') return this.builtinNamespace(resolution.name);
+    if (resolution.kind !== 'file') throw this.targetError(resolution);
+    const type = (options as { with?: { type?: unknown } } | undefined)?.with?.type;
+    if (this.project.modules[resolution.path]?.format === 'json' && type !== 'json') {
+      throw nodeError('ERR_IMPORT_ASSERTION_TYPE_MISSING', `Module "${fileUrl(resolution.path)}" needs an import attribute of type "json"`, TypeError);
+    }
+    if (!this.project.modules[resolution.path]) {
+      const extension = /\.[^./]*$/.exec(resolution.path)?.[0] ?? '';
+      throw nodeError('ERR_UNKNOWN_FILE_EXTENSION', `Unknown file extension "${extension}" for ${absolutePath(resolution.path)}`, TypeError);
+    }
+    return this.importFile(resolution.path);
+  }
+}
+
+function sameBinding(a: Exclude<Resolved, null | 'ambiguous'>, b: Exclude<Resolved, null | 'ambiguous'>): boolean {
+  if ('builtin' in a || 'builtin' in b) return 'builtin' in a && 'builtin' in b && a.builtin === b.builtin && a.binding === b.binding;
+  return a.instance === b.instance && a.binding === b.binding;
+}

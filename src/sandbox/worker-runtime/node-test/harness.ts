@@ -1,0 +1,159 @@
+/**
+ * One test file's run of `node:test`: the root of the tree, the module's API (`test`, `describe`, `it`,
+ * hooks, `mock`), errors nobody caught, and the end of the file.
+ *
+ * Node runs each file in its own process and ends it when the event loop is empty; the worker has no such
+ * signal, so the file ends when the module has evaluated, no test is running or waiting, and no timer that
+ * would keep Node's loop alive is pending (the timers shim counts them, `unref` included). Tests still
+ * waiting then are cancelled as Node cancels them. A file that never gets there (a busy loop, an interval
+ * never cleared) is stopped by the main thread at its time limit, as `node --test` stops it.
+ */
+import { MockTracker } from './mock.ts';
+import { TestFailureError, type FailureType } from './failure.ts';
+import { locateCaller, Suite, Test, type HookName, type TestOptions, type TestServices } from './tests.ts';
+import type { ErrorInfo, TestEvent } from '../protocol.ts';
+
+export interface HarnessHost {
+  emit(event: TestEvent): void;
+  serialize(error: unknown): ErrorInfo;
+  now(): number;
+  /** A timer that keeps nothing alive; returns its cancel function. */
+  setTimer(callback: () => void, ms: number): () => void;
+  /** Timers and immediates of the generated code that would keep Node's event loop alive. */
+  liveHandles(): number;
+}
+
+type Runner = ((name?: unknown, options?: unknown, fn?: unknown) => Promise<void>) & {
+  skip: (name?: unknown, options?: unknown, fn?: unknown) => Promise<void>;
+  todo: (name?: unknown, options?: unknown, fn?: unknown) => Promise<void>;
+  only: (name?: unknown, options?: unknown, fn?: unknown) => Promise<void>;
+};
+
+const PENDING_AT_EXIT = 'Promise resolution is still pending but the event loop has already resolved';
+
+export class TestHarness {
+  readonly root: Test;
+  readonly mock = new MockTracker();
+  private current: Test | null = null;
+  private halted = false;
+  private readonly services: TestServices;
+
+  constructor(private readonly host: HarnessHost) {
+    this.services = {
+      emit: (event) => host.emit(event),
+      serialize: (error) => host.serialize(error),
+      now: () => host.now(),
+      setTimer: (callback, ms) => host.setTimer(callback, ms),
+      within: (test, body) => {
+        const previous = this.current;
+        this.current = test;
+        try {
+          return body();
+        } finally {
+          this.current = previous;
+        }
+      },
+      stopped: () => this.halted,
+    };
+    this.root = new Test(this.services, null, { name: '<root>', options: {}, fn: undefined }, {});
+  }
+
+  /** Nothing more is reported (the file crashed or called `process.exit`). */
+  halt(): void {
+    this.halted = true;
+  }
+
+  get stopped(): boolean {
+    return this.halted;
+  }
+
+  private parent(): Test {
+    return this.current ?? this.root;
+  }
+
+  private runner(Kind: typeof Test): Runner {
+    const run = (overrides: TestOptions | undefined) => (name?: unknown, options?: unknown, fn?: unknown) => {
+      const parent = this.parent();
+      const test = parent.createSubtest(Kind, { name, options, fn, location: locateCaller(), overrides });
+      if (parent instanceof Suite) return Promise.resolve();
+      return this.startSoon(test);
+    };
+    return Object.assign(run(undefined), { skip: run({ skip: true }), todo: run({ todo: true }), only: run({ only: true }) });
+  }
+
+  /** Node starts a test once its reporters are set up: after the code that declared it, never inside it. */
+  private async startSoon(test: Test): Promise<void> {
+    await Promise.resolve();
+    if (this.halted) return;
+    await test.start();
+  }
+
+  private hook(name: HookName) {
+    return (fn: unknown, options?: unknown) => {
+      this.parent().createHook(name, fn, options);
+    };
+  }
+
+  /** The exports of `node:test`. */
+  api(): Record<string, unknown> {
+    const test = this.runner(Test);
+    const describe = this.runner(Suite);
+    const hooks = { before: this.hook('before'), after: this.hook('after'), beforeEach: this.hook('beforeEach'), afterEach: this.hook('afterEach') };
+    const exports: Record<string, unknown> = {
+      test,
+      it: test,
+      describe,
+      suite: describe,
+      ...hooks,
+      mock: this.mock,
+      skip: test.skip,
+      todo: test.todo,
+      only: test.only,
+    };
+    Object.assign(test, { test, it: test, describe, suite: describe, ...hooks, mock: this.mock });
+    return { ...exports, default: test };
+  }
+
+  /** The test an error nobody caught belongs to: the deepest one running (Node uses async context). */
+  private runningTest(): Test | null {
+    let found: Test | null = null;
+    let node: Test = this.root;
+    for (;;) {
+      const running = node.subtests.find((t) => t.startTime !== null && !t.completed && t.kind !== 'hook');
+      if (!running) return found;
+      found = running;
+      node = running;
+    }
+  }
+
+  /**
+   * An error nobody caught (`error` or `unhandledrejection` in the worker): fails the running test as Node
+   * does. Returns false when no test is running: then the file itself crashed.
+   */
+  uncaught(error: unknown, kind: Extract<FailureType, 'uncaughtException' | 'unhandledRejection'>): boolean {
+    const test = this.runningTest();
+    if (!test) return false;
+    test.fail(new TestFailureError(error, kind));
+    test.controller.abort();
+    return true;
+  }
+
+  private idle(): boolean {
+    const root = this.root;
+    const busy = root.activeSubtests > 0 || root.pending.length > 0 || root.subtests.some((t) => t.startTime === null && !t.completed);
+    return !busy && this.host.liveHandles() === 0;
+  }
+
+  /**
+   * Waits until the file is done (see the file comment), then ends it: cancels what still waits and
+   * runs the root's `after` hooks. Resolves with whether every test passed.
+   */
+  async finish(): Promise<boolean> {
+    while (!this.halted && !this.idle()) {
+      await new Promise<void>((resolve) => this.host.setTimer(resolve, 0));
+    }
+    if (this.root.hooks.after.length > 0 && this.root.subtests.length === 0) await this.root.run();
+    this.root.postRun(new TestFailureError(PENDING_AT_EXIT, 'cancelledByParent'));
+    return this.root.subtests.every((t) => t.passed || t.isTodo || t.skipped);
+  }
+}
