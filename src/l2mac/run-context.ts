@@ -4,7 +4,7 @@
  * LLM turn, with the turn's files, events, checkpoint and run fields).
  */
 import { AbortError } from '../errors.ts';
-import type { ChatMessage, CompletionResult, LlmPort, RequestKind, ToolChoice, ToolSpec } from '../llm/types.ts';
+import type { AssistantMessage, ChatMessage, CompletionResult, LlmPort, RequestKind, ToolChoice, ToolSpec } from '../llm/types.ts';
 import type { FileStore, RunPatch, RunRecord, UsageTotals, VersionRecord } from '../store/types.ts';
 import type { CheckpointState } from './checkpoint.ts';
 import { contextBudget, requestTokens } from './context.ts';
@@ -44,6 +44,26 @@ export interface RunContextInit {
   signal: AbortSignal;
   /** The run started from existing files (an import or a follow-up). */
   existingCode: boolean;
+}
+
+/**
+ * The reply with every tool call id present and unique: each tool message must answer exactly one call,
+ * and some providers send empty or repeated ids. Ids are derived from the turn, so a replayed reply gets
+ * the same ones.
+ */
+export function withUniqueCallIds(message: AssistantMessage, prefix: string): AssistantMessage {
+  const calls = message.tool_calls;
+  if (!calls?.length) return message;
+  const seen = new Set<string>();
+  let changed = false;
+  const fixed = calls.map((call, i) => {
+    const id = typeof call.id === 'string' && call.id !== '' && !seen.has(call.id) ? call.id : `${prefix}_${i}`;
+    seen.add(id);
+    if (id === call.id) return call;
+    changed = true;
+    return { ...call, id };
+  });
+  return changed ? { ...message, tool_calls: fixed } : message;
 }
 
 function clone<T>(value: T): T {
@@ -156,6 +176,8 @@ export class RunContext {
         onWait: (wait) => this.emitter.commitAside({ type: 'retry-wait', ...wait }),
       },
     );
+    const message = withUniqueCallIds(result.message, `call_${step}_${turn}${restart ? `_r${restart}` : ''}`);
+    if (message !== result.message) result.message = message;
     const costUsd = callCostUsd(this.llm.model.prices, result.usage);
     this.usage = addUsage(this.usage, result.usage, costUsd);
     this.stage({ type: 'llm-reply', kind, step, turn, restart, message: result.message, usage: result.usage, costUsd, finishReason: result.finishReason });

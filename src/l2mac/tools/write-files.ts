@@ -1,3 +1,4 @@
+import { errorMessage, isAbortError, SandboxUnavailableError } from '../../errors.ts';
 import { checkFileSize, checkPath, MAX_FILES } from '../paths.ts';
 import { checksObject, describeChecks, errorResult, okResult } from './result.ts';
 import type { ToolContext, ToolDefinition, ToolOutcome } from './types.ts';
@@ -13,7 +14,13 @@ interface FileObject {
  * pass.
  */
 export async function resultWithChecks(written: string, paths: string[], context: ToolContext): Promise<ToolOutcome> {
-  const summary = await context.checks.afterWrite(paths);
+  let summary;
+  try {
+    summary = await context.checks.afterWrite(paths);
+  } catch (error) {
+    if (isAbortError(error) || error instanceof SandboxUnavailableError) throw error;
+    return okResult(`${written} The checks could not run: ${errorMessage(error)}. Call run_tests to try them again.`);
+  }
   if (!summary) return okResult(written);
   const verdict = summary.ok ? 'The checks pass.' : 'The checks fail: fix the code or the tests.';
   const outcome = okResult(`${written} ${describeChecks(summary)} ${verdict}`, { checks: checksObject(summary) });

@@ -113,6 +113,17 @@ describe('write_files', () => {
     expect(result.check?.trigger).toBe('write');
   });
 
+  it('reports checks that could not run without claiming the write failed', async () => {
+    const checks = fakeChecks();
+    checks.afterWrite = async () => {
+      throw new Error('the sandbox crashed');
+    };
+    const ctx = context({}, checks);
+    const result = await call('write_files', { list_of_file_objects: [{ file_path: 'a.js', file_contents: 'x' }] }, ctx);
+    expect(result.json).toEqual({ status: 'ok', message: 'Wrote a.js. The checks could not run: the sandbox crashed. Call run_tests to try them again.' });
+    expect(ctx.workspace.read('a.js')).toBe('x');
+  });
+
   it('stores content exactly as given', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary' }), async (content) => {

@@ -58,6 +58,21 @@ describe('a turn (DESIGN.md §4)', () => {
     expect(controls[1]?.note).toBeUndefined();
   });
 
+  it('gives missing or repeated tool call ids unique ones, so every tool message answers exactly one call', async () => {
+    const scenario = makeScenario([
+      turn('step', 1, 0, { toolCalls: [{ id: 'same', ...call.write({ 'add.js': ADD_JS }) }, { id: 'same', ...call.write({ 'add.test.js': ADD_TEST_JS }) }] }),
+      turn('step', 1, 1, { toolCalls: [call.gate()] }),
+      turn('summary', 1, 2, { content: 'Done.' }),
+      turn('report', 0, 0, { content: 'ok' }),
+    ]);
+    const { handle, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox, settings: program });
+    expect((await handle.done).status).toBe('completed');
+    const next = requestAt(llm, 'step', 1, 1).messages;
+    const reply = next[2];
+    expect(reply?.role === 'assistant' ? reply.tool_calls?.map((c) => c.id) : []).toEqual(['same', 'call_1_0_1']);
+    expect(next.slice(3, 5).map((m) => (m as ToolMessage).tool_call_id)).toEqual(['same', 'call_1_0_1']);
+  });
+
   it('runs at most 20 calls of one reply; the rest get error results', async () => {
     const many = Array.from({ length: 23 }, (_, i) => call.write({ [`f${i}.txt`]: `${i}` }));
     const scenario = makeScenario([
