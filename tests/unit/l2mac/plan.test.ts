@@ -4,7 +4,7 @@ import type { PlanEvent } from '../../../src/l2mac/events.ts';
 import { PLAN_TOOL_NAME } from '../../../src/l2mac/prompts/markers.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { createNodeSandbox } from '../../support/node-sandbox.ts';
-import { call, makeScenario, oneStepTurns, requestAt, settings, startRun, turn } from './harness.ts';
+import { call, loadScenario, makeScenario, oneStepTurns, requestAt, settings, startRun, turn } from './harness.ts';
 
 const forced = { type: 'function', function: { name: PLAN_TOOL_NAME } };
 
@@ -102,5 +102,32 @@ describe('planning (DESIGN.md §4)', () => {
     expect(requestAt(llm, 'plan', 0, 5).toolChoice).toEqual(forced);
     expect(requestAt(llm, 'step', 1, 0).messages[1]?.content).toMatch(/existing codebase.*keep its existing tests passing/s);
     expect(await store.readAllFiles(run.id)).toMatchObject(files);
+  });
+});
+
+describe('planning scenario files', () => {
+  it('plan-retry: each invalid plan is shown back, then the valid one runs', async () => {
+    const scenario = loadScenario('plan-retry');
+    const { handle, store } = await startRun(scenario, { sandboxFactory: createNodeSandbox });
+    const run = await handle.done;
+    expect(run.status, run.statusReason).toBe('completed');
+    expect(await store.readAllFiles(run.id)).toEqual(scenario.expectedFiles);
+  });
+
+  it('existing-code: planning looks at the imported files; the change keeps the existing test passing', async () => {
+    const scenario = loadScenario('existing-code');
+    const files = (scenario as typeof scenario & { startingFiles: Record<string, string> }).startingFiles;
+    const { handle, store, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox, files });
+    const run = await handle.done;
+    expect(run.status, run.statusReason).toBe('completed');
+    expect(run.origin).toMatchObject({ kind: 'import', files: 3 });
+    expect(await store.readAllFiles(run.id)).toEqual(scenario.expectedFiles);
+    expect(run.report?.check).toMatchObject({ passed: 2, failed: 0 });
+    expect(JSON.parse(requestAt(llm, 'plan', 0, 2).messages.at(-2)?.content ?? '').content).toContain('1| export function total(items) {');
+    const versions = await store.listVersions(run.id, 'src/cart.js');
+    expect(versions.map((v) => [v.version, v.cause, v.step])).toEqual([
+      [1, 'start', 0],
+      [2, 'tool', 1],
+    ]);
   });
 });
