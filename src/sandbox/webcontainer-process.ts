@@ -3,6 +3,7 @@
  * limit, cancellation, and the one fault only a teardown cures: a process in a busy loop whose `exit` never
  * settles after `kill()` (DESIGN.md §7, the watchdog).
  */
+import { AbortError } from '../errors.ts';
 import type { WcInstance, WcProcess, WcSpawnOptions } from './webcontainer-api.ts';
 
 /** Output kept in memory per process: the beginning and the end (TAP's results and summary are last). */
@@ -179,4 +180,24 @@ export async function runProcess(
   }
   await reading;
   return { output: buffer.text, exitCode, timedOut, cancelled, unkillable, detached, durationMs: Date.now() - started };
+}
+
+/** `promise`, or an AbortError as soon as `signal` fires (the work behind `promise` goes on). */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

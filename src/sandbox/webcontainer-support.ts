@@ -80,6 +80,20 @@ export const UNAVAILABLE_GATE_EFFECT =
   'with "WebContainer only", the gate fails when "Require passing tests" is on, and steps complete marked ' +
   '"tests not run" when it is off.';
 
+/** Why WebContainer cannot run in this page, in the words the UI shows. */
+export interface WebContainerUnavailable {
+  code: UnavailableCode;
+  reason: string;
+  /** What it means for the step gate. */
+  gateEffect: string;
+  /** Which hosts WebContainer needs, for networks that block them. */
+  diagnostic: string;
+}
+
+export function describeUnavailable(code: UnavailableCode, reason: string): WebContainerUnavailable {
+  return { code, reason, gateEffect: UNAVAILABLE_GATE_EFFECT, diagnostic: webContainerDiagnostic() };
+}
+
 /** For users on networks that block WebContainer: which hosts to allow. */
 export function webContainerDiagnostic(): string {
   return (

@@ -8,49 +8,38 @@
  */
 import { AbortError, SandboxUnavailableError, errorMessage, isAbortError, throwIfAborted } from '../errors.ts';
 import { truncateOutput } from './output.ts';
-import { parseTap } from './tap.ts';
-import type {
-  ExecOptions,
-  FileChange,
-  RunFileResult,
-  Sandbox,
-  SandboxStatus,
-  SyntaxReport,
-  TestReport,
-} from './types.ts';
+import type { ExecOptions, FileChange, RunFileResult, Sandbox, SandboxStatus, SyntaxReport, TestReport } from './types.ts';
 import { loadWebContainerClass, type WcClass, type WcInstance, type WcProcess, type WebContainerCoep } from './webcontainer-api.ts';
 import { WebContainerUnavailableError, pageBootLock, type WebContainerBootLock } from './webcontainer-boot.ts';
+import {
+  emptyTestReport,
+  helperScripts,
+  runFileCommandFor,
+  runFileResultOf,
+  syntaxCheckFor,
+  syntaxReportOf,
+  testCommandFor,
+  testReportOf,
+} from './webcontainer-commands.ts';
 import { ContainerFiles, dependencyFingerprint } from './webcontainer-files.ts';
 import { DEFAULT_INSTALL_TIMEOUT_MS, installWhenChanged, type InstallOutcome } from './webcontainer-install.ts';
-import { DEFAULT_KILL_GRACE_MS, runProcess, type ProcessOptions, type ProcessResult } from './webcontainer-process.ts';
+import { PreviewServer, type ServerPreview } from './webcontainer-preview.ts';
+import { DEFAULT_KILL_GRACE_MS, raceAbort, runProcess, type ProcessOptions, type ProcessResult } from './webcontainer-process.ts';
+import { installFailureReport } from './webcontainer-report.ts';
 import {
-  UNAVAILABLE_GATE_EFFECT,
   checkWebContainerSupport,
+  describeUnavailable,
   detectPageCoep,
   pageBootTimeoutMs,
   readSupportEnvironment,
-  webContainerDiagnostic,
   type SupportEnvironment,
-  type UnavailableCode,
+  type WebContainerUnavailable,
 } from './webcontainer-support.ts';
-import { installFailureReport, markUnfinishedFiles } from './webcontainer-report.ts';
-import {
-  needsFormatHooks,
-  nodeScriptFiles,
-  parseSyntaxCheckOutput,
-  runFileCommand,
-  syntaxCheckCommand,
-  testCommand,
-} from './node-scripts.ts';
 
 export const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 export const DEFAULT_PER_FILE_TIMEOUT_MS = 10_000;
 export const DEFAULT_RUN_FILE_TIMEOUT_MS = 10_000;
 export const DEFAULT_SYNTAX_TIMEOUT_MS = 30_000;
-/** The helper scripts (syntax checker, module-format hooks) live in a hidden folder of the working directory. */
-const SCRIPT_DIR = '.l2mac';
-/** Past this many files the syntax checker reads its list from a file (command lines have limits). */
-const MAX_FILES_ON_COMMAND_LINE = 100;
 
 export interface WebContainerSandboxOptions {
   /** Default: `?wcBootMs=` of the page URL, else 20 s. */
@@ -69,29 +58,13 @@ export interface WebContainerSandboxOptions {
   workdirName?: string;
 }
 
-/** A server a generated project started (`server-ready`), for the preview frame. */
-export interface ServerPreview {
-  port: number;
-  url: string;
-}
-
-export interface WebContainerUnavailable {
-  code: UnavailableCode;
-  reason: string;
-  /** What it means for the step gate. */
-  gateEffect: string;
-  /** Which hosts WebContainer needs, for networks that block them. */
-  diagnostic: string;
-}
+export type { ServerPreview, WebContainerUnavailable };
 
 export class WebContainerSandbox implements Sandbox {
   readonly kind = 'webcontainer' as const;
   #status: SandboxStatus = { kind: 'webcontainer', state: 'idle' };
   #statusListeners = new Set<(status: SandboxStatus) => void>();
-  #previewListeners = new Set<(preview: ServerPreview | null) => void>();
-  #preview: ServerPreview | null = null;
-  #previewProcess: WcProcess | null = null;
-  #serverWaiter: ((preview: ServerPreview) => void) | null = null;
+  #preview = new PreviewServer();
   #unsubscribeServer: (() => void) | null = null;
   #unavailable: WebContainerUnavailable | null = null;
   #files = new ContainerFiles();
@@ -124,13 +97,12 @@ export class WebContainerSandbox implements Sandbox {
 
   /** The server a `runFile` started and left running, or null. */
   get preview(): ServerPreview | null {
-    return this.#preview;
+    return this.#preview.current;
   }
 
   /** Called with the server's URL when one is ready, and with null when it stopped. */
   onServerReady(listener: (preview: ServerPreview | null) => void): () => void {
-    this.#previewListeners.add(listener);
-    return () => this.#previewListeners.delete(listener);
+    return this.#preview.onChange(listener);
   }
 
   /** Boots (or joins the page's WebContainer) now. Rejects with `SandboxUnavailableError`. */
@@ -151,43 +123,31 @@ export class WebContainerSandbox implements Sandbox {
     const files = paths.filter((path) => /\.[cm]?js$/.test(path) && this.#files.has(path));
     if (files.length === 0) return { issues: [] };
     return this.#operation('syntax check', options, async (instance, signal) => {
-      let filesFrom: string | undefined;
-      if (files.length > MAX_FILES_ON_COMMAND_LINE) {
-        filesFrom = `${SCRIPT_DIR}/syntax-files.json`;
-        await instance.fs.writeFile(filesFrom, JSON.stringify(files.map((file) => `./${file}`)));
-      }
-      const command = syntaxCheckCommand(files, filesFrom ? { scriptDir: SCRIPT_DIR, filesFrom } : { scriptDir: SCRIPT_DIR });
+      const command = await syntaxCheckFor(instance, files);
       const result = await this.#run(instance, command.cmd, command.args, {
         ...this.#processOptions(options, signal),
         timeoutMs: options.timeoutMs ?? DEFAULT_SYNTAX_TIMEOUT_MS,
       });
-      const issues = result.timedOut ? null : parseSyntaxCheckOutput(result.output);
-      if (issues === null) {
-        const why = result.timedOut ? 'it did not finish in time' : `it printed no result:\n${truncateOutput(result.output, 2000)}`;
-        return { issues: [], unsupported: `Node's own syntax check did not run (${why}); the in-app check still applies.` };
-      }
-      return { issues };
+      return syntaxReportOf(result);
     });
   }
 
   async runTests(paths: string[], options: ExecOptions = {}): Promise<TestReport> {
-    if (paths.length === 0) {
-      return { passed: 0, failed: 0, skipped: 0, todo: 0, failures: [], timedOut: [], output: '', durationMs: 0 };
-    }
+    // Never an empty list: `node --test` without files would look for tests on its own.
+    if (paths.length === 0) return emptyTestReport();
     return this.#operation('tests', options, async (instance, signal) => {
       const install = await this.#install(instance, options, signal);
       if (install.kind === 'failed') return installFailureReport(install.message, install.result);
       this.#setStatus({ kind: 'webcontainer', state: 'busy', detail: 'tests' });
       const perFile = options.perFileTimeoutMs ?? DEFAULT_PER_FILE_TIMEOUT_MS;
       const overall = options.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
-      const command = testCommand(paths, perFile, { scriptDir: SCRIPT_DIR, hooks: needsFormatHooks(this.#files.paths()) });
+      const command = testCommandFor(paths, perFile, this.#files.paths());
       options.onOutput?.(`$ ${[command.cmd, ...command.args].join(' ')}\r\n`);
       const result = await this.#run(instance, command.cmd, command.args, {
         ...this.#processOptions(options, signal),
         timeoutMs: overall,
       });
-      const report = parseTap(result.output, { files: paths, exitCode: result.exitCode, durationMs: result.durationMs });
-      return result.timedOut ? markUnfinishedFiles(report, result.output, paths, overall) : report;
+      return testReportOf(result, paths, overall);
     });
   }
 
@@ -197,26 +157,22 @@ export class WebContainerSandbox implements Sandbox {
       if (install.kind === 'failed') {
         return { output: truncateOutput(`${install.message}\n${install.result.output}`), exitCode: null, timedOut: false };
       }
-      this.#stopPreview();
-      const serverReady = new Promise<ServerPreview>((resolve) => (this.#serverWaiter = resolve));
-      const command = runFileCommand(path, args, { scriptDir: SCRIPT_DIR, hooks: needsFormatHooks(this.#files.paths()) });
+      this.#preview.stop();
+      const serverReady = this.#preview.waitForServer();
+      const command = runFileCommandFor(path, args, this.#files.paths());
       const result = await this.#run(instance, command.cmd, command.args, {
         ...this.#processOptions(options, signal),
         timeoutMs: options.timeoutMs ?? DEFAULT_RUN_FILE_TIMEOUT_MS,
         detachWhen: serverReady,
-      }).finally(() => (this.#serverWaiter = null));
-      let output = result.output;
-      if (result.detached && this.#preview) {
-        output += `\n[A server is listening on port ${this.#preview.port}; it keeps running for the preview.]`;
-      }
-      return { output: truncateOutput(output), exitCode: result.exitCode, timedOut: result.timedOut };
+      }).finally(() => this.#preview.stopWaiting());
+      return runFileResultOf(result, this.#preview.current);
     });
   }
 
   async dispose(): Promise<void> {
     if (this.#status.state === 'disposed') return;
     this.#disposed.abort();
-    this.#stopPreview();
+    this.#preview.stop();
     for (const process_ of this.#running) process_.kill();
     await this.#queue.catch(() => undefined);
     this.#unsubscribeServer?.();
@@ -233,11 +189,6 @@ export class WebContainerSandbox implements Sandbox {
     if (status.state === this.#status.state && status.detail === this.#status.detail) return;
     this.#status = status;
     for (const listener of this.#statusListeners) listener(status);
-  }
-
-  #setPreview(preview: ServerPreview | null): void {
-    this.#preview = preview;
-    for (const listener of this.#previewListeners) listener(preview);
   }
 
   #assertUsable(): void {
@@ -298,7 +249,7 @@ export class WebContainerSandbox implements Sandbox {
     const { instance, continuing, fresh } = acquired;
     if (!continuing) {
       this.#adopt(instance);
-      await this.#files.flush(instance, { clear: !fresh, extra: nodeScriptFiles(SCRIPT_DIR) });
+      await this.#files.flush(instance, { clear: !fresh, extra: helperScripts() });
     } else {
       await this.#files.flush(instance);
     }
@@ -320,25 +271,14 @@ export class WebContainerSandbox implements Sandbox {
     this.#instance = instance;
     this.#files.forgetContainer();
     this.#installed = null;
-    this.#previewProcess = null;
-    if (this.#preview) this.#setPreview(null);
-    this.#unsubscribeServer = instance.on('server-ready', (port, url) => {
-      // Servers started by tests come and go with their test; only a `runFile` server is worth a preview.
-      const waiter = this.#serverWaiter;
-      if (!waiter) return;
-      this.#setPreview({ port, url });
-      waiter({ port, url });
-    });
+    this.#preview.forget();
+    this.#unsubscribeServer = instance.on('server-ready', (port, url) => this.#preview.serverReady(port, url));
   }
 
   #markUnavailable(error: WebContainerUnavailableError): WebContainerUnavailableError {
-    this.#unavailable = {
-      code: error.reason,
-      reason: error.message,
-      gateEffect: UNAVAILABLE_GATE_EFFECT,
-      diagnostic: webContainerDiagnostic(),
-    };
-    this.#setStatus({ kind: 'webcontainer', state: 'unavailable', detail: `${error.message} ${UNAVAILABLE_GATE_EFFECT}` });
+    const unavailable = describeUnavailable(error.reason, error.message);
+    this.#unavailable = unavailable;
+    this.#setStatus({ kind: 'webcontainer', state: 'unavailable', detail: `${unavailable.reason} ${unavailable.gateEffect}` });
     return error;
   }
 
@@ -362,7 +302,7 @@ export class WebContainerSandbox implements Sandbox {
       },
     });
     if (child) this.#running.delete(child);
-    if (result.detached && child) this.#keepPreview(child);
+    if (result.detached && child) this.#preview.keep(child);
     if (result.unkillable) this.#watchdog(instance);
     if (result.cancelled) throw new AbortError();
     return result;
@@ -386,32 +326,6 @@ export class WebContainerSandbox implements Sandbox {
     return outcome;
   }
 
-  #keepPreview(child: WcProcess): void {
-    this.#previewProcess = child;
-    void child.exit.then(
-      () => this.#endPreview(child),
-      () => this.#endPreview(child),
-    );
-  }
-
-  #endPreview(child: WcProcess): void {
-    if (this.#previewProcess !== child) return;
-    this.#previewProcess = null;
-    if (this.#preview) this.#setPreview(null);
-  }
-
-  #stopPreview(): void {
-    const child = this.#previewProcess;
-    if (!child) return;
-    this.#previewProcess = null;
-    if (this.#preview) this.#setPreview(null);
-    try {
-      child.kill();
-    } catch {
-      // Already gone.
-    }
-  }
-
   /**
    * A process did not exit after `kill()` (a busy loop cannot be interrupted in a WebContainer): tear the
    * container down, which stops everything in it, and boot a new one with the files mounted again.
@@ -422,31 +336,11 @@ export class WebContainerSandbox implements Sandbox {
     this.#unsubscribeServer = null;
     this.#installed = null;
     this.#files.forgetContainer();
-    this.#previewProcess = null;
-    if (this.#preview) this.#setPreview(null);
+    this.#preview.forget();
     this.#setStatus({ kind: 'webcontainer', state: 'booting', detail: 'restarting after a process that would not stop' });
     // Queued behind the current operation, so the next one finds the new container ready.
     void this.#exclusive(() => this.#ready()).catch(() => undefined);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**

@@ -11,7 +11,7 @@
  *
  * Used directly in Node by the unit tests, and in the browser through `fake-webcontainer-bridge.ts`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import type {
   WcProcess,
   WcSpawnOptions,
 } from '../../src/sandbox/webcontainer-api.ts';
+import { FakeProcess, SERVER_READY_PRELOAD, toPtyText } from './fake-webcontainer-process.ts';
 
 export interface FakeWebContainerFaults {
   /** `boot()` returns a promise that never settles (a real WebContainer offline). */
@@ -60,27 +61,6 @@ const SIMULATED_INSTALL_ERROR =
 /** Keys of the test runner's own environment that must not leak into the generated code's processes. */
 const ENV_DROPPED = /^(NODE_OPTIONS|NODE_TEST_CONTEXT|NODE_V8_COVERAGE|NODE_CHANNEL_FD|VITEST.*|TEST|TINYPOOL.*)$/;
 
-/** A preload that reports listening servers the way WebContainer's `server-ready` does. */
-const SERVER_READY_PRELOAD = `
-const net = require('node:net');
-const fs = require('node:fs');
-const file = process.env.L2MAC_FAKE_WC_READY_FILE;
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  this.once('listening', () => {
-    const address = this.address();
-    if (file && address && typeof address === 'object') {
-      try { fs.appendFileSync(file, address.port + '\\n'); } catch {}
-    }
-  });
-  return listen.apply(this, args);
-};
-`;
-
-function toPtyText(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
-}
-
 function isInstall(command: string, args: string[]): boolean {
   return command === 'npm' && ['install', 'i', 'ci', 'add'].includes(args[0] ?? '');
 }
@@ -88,78 +68,6 @@ function isInstall(command: string, args: string[]): boolean {
 function matches(fault: boolean | string | undefined, commandLine: string): boolean {
   if (fault === undefined || fault === false) return false;
   return fault === true || commandLine.includes(fault);
-}
-
-class FakeProcess implements WcProcess {
-  readonly output: ReadableStream<string>;
-  readonly exit: Promise<number>;
-  #child: ChildProcess | null;
-  #ignoreKill: boolean;
-
-  constructor(child: ChildProcess | null, ignoreKill: boolean, scripted?: { text: string; code: number }) {
-    this.#child = child;
-    this.#ignoreKill = ignoreKill;
-    if (scripted || !child) {
-      const { text, code } = scripted ?? { text: '', code: 0 };
-      this.output = new ReadableStream<string>({
-        start(controller) {
-          if (text) controller.enqueue(text);
-          controller.close();
-        },
-      });
-      this.exit = Promise.resolve(code);
-      return;
-    }
-    let openStreams = 2;
-    let cancelled = false;
-    this.output = new ReadableStream<string>({
-      start(controller) {
-        const close = () => {
-          if (!cancelled) controller.close();
-        };
-        for (const stream of [child.stdout, child.stderr]) {
-          if (!stream) {
-            openStreams -= 1;
-            continue;
-          }
-          stream.setEncoding('utf8');
-          // A reader that cancelled still leaves the process running: its output goes nowhere.
-          stream.on('data', (chunk: string) => {
-            if (!cancelled) controller.enqueue(toPtyText(chunk));
-          });
-          stream.on('close', () => {
-            openStreams -= 1;
-            if (openStreams === 0) close();
-          });
-        }
-        if (openStreams === 0) close();
-      },
-      cancel() {
-        cancelled = true;
-      },
-    });
-    this.exit = new Promise<number>((resolveExit) => {
-      child.on('exit', (code, signal) => resolveExit(code ?? (signal === 'SIGKILL' ? 137 : 143)));
-      child.on('error', () => resolveExit(127));
-    });
-  }
-
-  kill(): void {
-    if (this.#ignoreKill) return;
-    this.forceKill();
-  }
-
-  /** Kills the process group (the process and its children): what teardown does whatever the faults. */
-  forceKill(): void {
-    const pid = this.#child?.pid;
-    if (pid === undefined) return;
-    // The group, even when its leader has exited: children it left behind (a server) go too.
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // ESRCH: the group is already gone.
-    }
-  }
 }
 
 export class FakeWebContainerInstance implements WcInstance {
