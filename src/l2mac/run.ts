@@ -3,6 +3,7 @@
  * plan → execute each step → verify, committing after every LLM turn. A drive ends completed, paused
  * (with the reason), failed or cancelled; whatever happens, the committed files and turns stay.
  */
+import { errorMessage, isAbortError, SandboxUnavailableError } from '../errors.ts';
 import { initialCheckpoint, type CheckpointState } from './checkpoint.ts';
 import { BookChecks } from './book-checks.ts';
 import { CodebaseChecks } from './checks.ts';
@@ -201,7 +202,12 @@ export async function driveRun(runId: string, deps: DriveDeps, options: DriveOpt
     try {
       await startSession(ctx);
       if (ctx.run.domain === 'codebase') {
-        ctx.sandbox = await SandboxAccess.open(deps.sandbox, deps.sandboxFactory, (status) => ctx.emitter.transient({ type: 'sandbox-status', status }));
+        ctx.sandbox = await SandboxAccess.open(deps.sandbox, deps.sandboxFactory, (status) => ctx.emitter.transient({ type: 'sandbox-status', status })).catch(
+          (error: unknown) => {
+            // Whatever stopped the sandbox from starting, the run cannot execute code until it does.
+            throw isAbortError(error) || error instanceof SandboxUnavailableError ? error : new SandboxUnavailableError(errorMessage(error));
+          },
+        );
         ctx.checks = checksFor(ctx, ctx.run.settings.requirePassingTests);
       }
       await runPhases(ctx);

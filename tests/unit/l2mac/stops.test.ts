@@ -161,6 +161,13 @@ describe('stopping a run keeps its work', () => {
       settings: program,
     });
     expect(await handle.done).toMatchObject({ status: 'paused', pauseReason: 'sandbox-unavailable', statusReason: expect.stringContaining('did not boot') });
+    const other = await startRun(scenario, {
+      sandboxFactory: async () => {
+        throw new Error('Cannot create a temporary folder');
+      },
+      settings: program,
+    });
+    expect(await other.handle.done).toMatchObject({ status: 'paused', pauseReason: 'sandbox-unavailable' });
   });
 
   it('a sandbox made by the factory is disposed when the drive ends; a given one is not', async () => {
