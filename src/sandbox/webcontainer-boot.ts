@@ -22,7 +22,8 @@ export class WebContainerUnavailableError extends SandboxUnavailableError {
 }
 
 export interface BootParams {
-  coep: WebContainerCoep;
+  /** Resolved only when a boot really happens (finding the page's COEP costs a request). */
+  coep: WebContainerCoep | (() => Promise<WebContainerCoep>);
   timeoutMs: number;
   loadClass: () => Promise<WcClass>;
   workdirName?: string;
@@ -85,6 +86,11 @@ export class WebContainerBootLock {
     return { instance, continuing, fresh: fresh && !continuing };
   }
 
+  /** Whether `owner` acquired the current instance last (its files are there). */
+  holds(owner: object): boolean {
+    return this.#instance !== null && this.#owner === owner && this.#ownerInstance === this.#instance;
+  }
+
   /** The owner stops using the instance (it stays booted for the next sandbox of the page). */
   release(owner: object): void {
     if (this.#owner === owner) this.#owner = null;
@@ -136,7 +142,8 @@ export class WebContainerBootLock {
         throw new LoadFailure(errorMessage(error));
       });
       const webContainer = await Promise.race([loading, timeout]);
-      const options: WcBootOptions = { coep: params.coep };
+      const coep = typeof params.coep === 'string' ? params.coep : await Promise.race([params.coep(), timeout]);
+      const options: WcBootOptions = { coep };
       if (params.workdirName) options.workdirName = params.workdirName;
       this.#attempts += 1;
       this.#lastBootOptions = options;

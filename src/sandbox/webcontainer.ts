@@ -24,7 +24,14 @@ import {
 import { ContainerFiles, dependencyFingerprint } from './webcontainer-files.ts';
 import { DEFAULT_INSTALL_TIMEOUT_MS, installWhenChanged, type InstallOutcome } from './webcontainer-install.ts';
 import { PreviewServer, type ServerPreview } from './webcontainer-preview.ts';
-import { DEFAULT_KILL_GRACE_MS, raceAbort, runProcess, type ProcessOptions, type ProcessResult } from './webcontainer-process.ts';
+import {
+  DEFAULT_KILL_GRACE_MS,
+  eitherSignal,
+  raceAbort,
+  runProcess,
+  type ProcessOptions,
+  type ProcessResult,
+} from './webcontainer-process.ts';
 import { installFailureReport } from './webcontainer-report.ts';
 import {
   checkWebContainerSupport,
@@ -113,8 +120,9 @@ export class WebContainerSandbox implements Sandbox {
   async sync(changes: FileChange[], options: ExecOptions = {}): Promise<void> {
     this.#assertUsable();
     this.#files.apply(changes);
-    // Files reach a running container at once (a server may be watching them); otherwise at the next run.
-    if (this.#instance && this.#status.state !== 'unavailable') {
+    // Files reach a container this sandbox holds at once (a server may be watching them); otherwise at the
+    // next run, which also takes the container back from another sandbox of the page.
+    if (this.#lock.holds(this) && this.#status.state !== 'unavailable') {
       await this.#exclusive(() => this.#ready(options.signal));
     }
   }
@@ -136,6 +144,8 @@ export class WebContainerSandbox implements Sandbox {
     // Never an empty list: `node --test` without files would look for tests on its own.
     if (paths.length === 0) return emptyTestReport();
     return this.#operation('tests', options, async (instance, signal) => {
+      // A preview server could hold the very port a test needs: the gate's answer matters more.
+      this.#preview.stop();
       const install = await this.#install(instance, options, signal);
       if (install.kind === 'failed') return installFailureReport(install.message, install.result);
       this.#setStatus({ kind: 'webcontainer', state: 'busy', detail: 'tests' });
@@ -209,7 +219,7 @@ export class WebContainerSandbox implements Sandbox {
   ): Promise<T> {
     this.#assertUsable();
     throwIfAborted(options.signal);
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#disposed.signal]) : this.#disposed.signal;
+    const signal = options.signal ? eitherSignal(options.signal, this.#disposed.signal) : this.#disposed.signal;
     return this.#exclusive(async () => {
       throwIfAborted(signal);
       const instance = await this.#ready(signal);
@@ -235,7 +245,7 @@ export class WebContainerSandbox implements Sandbox {
     let acquired;
     try {
       const acquiring = this.#lock.acquire(this, {
-        coep: await this.#coep(),
+        coep: () => this.#coep(),
         timeoutMs: this.#options.bootTimeoutMs ?? pageBootTimeoutMs(),
         loadClass: this.#options.loadClass ?? loadWebContainerClass,
         workdirName: this.#options.workdirName ?? 'project',

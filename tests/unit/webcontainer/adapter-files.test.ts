@@ -126,6 +126,22 @@ describe('files', () => {
     expect((await sandbox.runTests(['test/sum.test.js'])).passed).toBe(1);
     expect(await listWorkdir(instance)).not.toContain('other.js');
     expect(fake.boots).toHaveLength(1);
+
+    // A sync of a sandbox that does not hold the container waits for its next run: no files trampled.
+    instance.fsLog.length = 0;
+    await second.sync(files({ 'other.js': "console.log('changed');\n" }));
+    expect(instance.fsLog).toEqual([]);
+    expect(await listWorkdir(instance)).toContain('src/sum.js');
+  });
+
+  test('the page COEP is looked up only for a boot', async () => {
+    let lookups = 0;
+    const { fake, sandbox } = setup({}, { coep: async () => (lookups++, 'credentialless') });
+    await sandbox.sync(files(sumProject));
+    await sandbox.runFile('src/sum.js', []);
+    await sandbox.runTests(['test/sum.test.js']);
+    expect(lookups).toBe(1);
+    expect(fake.boots[0]?.coep).toBe('credentialless');
   });
 
   test('dispose ends the sandbox: later operations are refused', async () => {

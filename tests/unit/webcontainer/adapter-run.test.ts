@@ -144,6 +144,20 @@ describe('runFile', () => {
     expect(sandbox.preview).toBeNull();
     expect(previews).toEqual([preview, null]);
   });
+
+  test('a test run stops the preview server first (it could hold the port a test needs)', async () => {
+    const { sandbox } = setup();
+    await sandbox.sync(
+      files({
+        ...sumProject,
+        'server.js': "import http from 'node:http';\nhttp.createServer((q, s) => s.end('x')).listen(0);\n",
+      }),
+    );
+    await sandbox.runFile('server.js', [], { timeoutMs: 20_000 });
+    expect(sandbox.preview).not.toBeNull();
+    expect((await sandbox.runTests(['test/sum.test.js'])).passed).toBe(1);
+    expect(sandbox.preview).toBeNull();
+  });
 });
 
 describe('checkSyntax', () => {
