@@ -8,7 +8,16 @@
  */
 import { AbortError, SandboxUnavailableError, errorMessage, isAbortError, throwIfAborted } from '../errors.ts';
 import { truncateOutput } from './output.ts';
-import type { ExecOptions, FileChange, RunFileResult, Sandbox, SandboxStatus, SyntaxReport, TestReport } from './types.ts';
+import type {
+  ExecOptions,
+  FileChange,
+  RunFileResult,
+  Sandbox,
+  SandboxFactory,
+  SandboxStatus,
+  SyntaxReport,
+  TestReport,
+} from './types.ts';
 import { loadWebContainerClass, type WcClass, type WcInstance, type WcProcess, type WebContainerCoep } from './webcontainer-api.ts';
 import { WebContainerUnavailableError, pageBootLock, type WebContainerBootLock } from './webcontainer-boot.ts';
 import {
@@ -252,7 +261,11 @@ export class WebContainerSandbox implements Sandbox {
       });
       acquired = await raceAbort(acquiring, signal);
     } catch (error) {
-      if (isAbortError(error)) throw error;
+      if (isAbortError(error)) {
+        // The page's boot goes on without this caller; the next operation joins it.
+        if (this.#status.state === 'booting') this.#setStatus({ kind: 'webcontainer', state: 'idle' });
+        throw error;
+      }
       if (error instanceof WebContainerUnavailableError) throw this.#markUnavailable(error);
       throw this.#markUnavailable(new WebContainerUnavailableError(errorMessage(error), 'boot-failed'));
     }
@@ -368,3 +381,6 @@ export async function createWebContainerSandbox(
   await sandbox.start(startOptions);
   return sandbox;
 }
+
+/** The port's factory shape (`SandboxFactory`) with the defaults of a page: boots, or rejects as unavailable. */
+export const webContainerSandboxFactory: SandboxFactory = () => createWebContainerSandbox();

@@ -6,9 +6,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { SandboxUnavailableError } from '../../../src/errors.ts';
+import { AbortError, SandboxUnavailableError } from '../../../src/errors.ts';
+import { createWebContainerSandbox, type WebContainerSandbox } from '../../../src/sandbox/webcontainer.ts';
 import type { FakeWebContainerInstance } from '../../support/fake-webcontainer.ts';
-import { files, setup, sumProject } from './helpers.ts';
+import { files, isolatedBrowser, setup, sumProject } from './helpers.ts';
 
 const madeDirs: string[] = [];
 afterAll(async () => {
@@ -106,6 +107,46 @@ describe('boot faults', () => {
     expect(second.status.state).toBe('unavailable');
     expect(fake.boots).toHaveLength(1);
     expect(lock.attempts).toBe(1);
+  });
+});
+
+describe('createWebContainerSandbox (the factory for choose.ts)', () => {
+  test('resolves a booted sandbox, or rejects as unavailable after showing the status it reached', async () => {
+    const { fake, lock } = setup();
+    const booted = await createWebContainerSandbox({ bootLock: lock, loadClass: async () => fake, environment: isolatedBrowser, coep: 'require-corp' });
+    expect(booted.status.state).toBe('ready');
+    await booted.dispose();
+
+    const offline = setup({ bootNeverSettles: true });
+    const states: string[] = [];
+    let created: WebContainerSandbox | undefined;
+    const failed = createWebContainerSandbox({
+      bootLock: offline.lock,
+      loadClass: async () => offline.fake,
+      environment: isolatedBrowser,
+      coep: 'require-corp',
+      bootTimeoutMs: 100,
+      onCreated: (sandbox) => {
+        created = sandbox;
+        sandbox.onStatus((status) => states.push(status.state));
+      },
+    });
+    await expect(failed).rejects.toBeInstanceOf(SandboxUnavailableError);
+    expect(states).toEqual(['booting', 'unavailable']);
+    expect(created?.unavailable?.code).toBe('boot-timeout');
+  });
+
+  test('cancelled while booting: AbortError, back to idle, and the page boot is joined later', async () => {
+    const { fake, sandbox } = setup();
+    const controller = new AbortController();
+    sandbox.onStatus((status) => {
+      if (status.state === 'booting') controller.abort();
+    });
+    await expect(sandbox.start({ signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    expect(sandbox.status.state).toBe('idle');
+    await sandbox.start();
+    expect(sandbox.status.state).toBe('ready');
+    expect(fake.boots).toHaveLength(1);
   });
 });
 
