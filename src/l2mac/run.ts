@@ -127,7 +127,11 @@ async function recordStop(ctx: RunContext, error: unknown, requested: StopReques
       : { type: 'status', status: outcome.status, reason: outcome.reason },
   );
   for (const draft of drafts) ctx.emitter.stage(draft);
+  const plan = ctx.run.plan ? structuredClone(ctx.run.plan) : null;
+  const current = plan?.[checkpoint.stepIndex];
+  if (outcome.status === 'failed' && checkpoint.phase === 'executing' && current?.state === 'running') current.state = 'failed';
   const patch: RunPatch = {
+    ...(plan ? { plan } : {}),
     status: outcome.status,
     statusReason: outcome.reason,
     pauseReason: outcome.status === 'paused' ? outcome.pauseReason : undefined,

@@ -199,6 +199,7 @@ describe('the script desync fails the run with the expected and actual key', () 
     const run = await handle.done;
     expect(run.status).toBe('failed');
     expect(run.statusReason).toMatch(/The script went out of step: .*step\/1\/1/);
+    expect(run.plan?.[0]?.state).toBe('failed');
     expect(Object.keys(await store.readAllFiles(run.id))).toEqual(['add.js', 'add.test.js']);
   });
 });
