@@ -2,7 +2,7 @@
  * The WebContainer adapter in Chromium over the fake WebContainer (real Node on this machine, reached
  * through `fake-webcontainer-bridge.ts`): the ONE sandbox contract suite, case by case in the page, checked
  * here in Node; then what a user of a run sees: status, a failing test fixed by a later sync, a server URL
- * for the preview, and the watchdog after a process that ignores kill.
+ * for the preview, the watchdog after a process that ignores kill, and a failing npm install.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { installFakeWebContainer, type FakeWebContainerBridge } from '../support/fake-webcontainer-bridge.ts';
@@ -121,4 +121,22 @@ test('watchdog: a test process that ignores kill is torn down and the next run w
   expect(after).toMatchObject({ ok: true, value: { passed: 1, failed: 0 } });
   expect(bridge.fake.boots).toHaveLength(2);
   expect(bridge.fake.instances[0]?.tornDown).toBe(true);
+});
+
+test('a failing npm install is one clear failure and no test runs', async ({ page }) => {
+  await openHarness(page, { failInstall: true });
+  const result = await page.evaluate(async () => {
+    const api = window.harness.webcontainer as Api;
+    const id = api.create();
+    await api.sync(id, [
+      { path: 'package.json', content: '{ "type": "module", "dependencies": { "left-padd": "^1.0.0" } }' },
+      { path: 'test/a.test.js', content: "import test from 'node:test';\ntest('a', () => {});\n" },
+    ]);
+    return { report: await api.runTests(id, ['test/a.test.js']), info: api.info(id) };
+  });
+  expect(result.report).toMatchObject({ ok: true, value: { passed: 0, failed: 1 } });
+  expect(result.report.ok && result.report.value.failures[0]).toMatchObject({ name: 'npm install', file: 'package.json' });
+  expect(result.report.ok && result.report.value.failures[0]?.message).toMatch(/npm install failed \(exit code 1\)[\s\S]*npm error 404/);
+  expect(result.info.output).toContain('$ npm install');
+  expect(bridge.fake.instances[0]?.spawns.some((record) => record.args.includes('--test'))).toBe(false);
 });
