@@ -72,6 +72,10 @@ async function llmFor(options: GenerateOptions): Promise<{ llm: LlmPort; setting
 
 /** Runs the task to the end and returns the final files; a paused run rejects with RunPausedError. */
 export async function generate(task: string, domain: Domain, options: GenerateOptions): Promise<Record<string, string>> {
+  if (domain === 'codebase' && !options.sandbox && !options.sandboxFactory && options.requirePassingTests !== false) {
+    // Without a sandbox no test can run, so no step could ever pass its gate.
+    throw new TypeError('generateCodebase needs a sandbox (or sandboxFactory) to run the generated tests, or requirePassingTests: false.');
+  }
   const { llm, settings: llmSettings } = await llmFor(options);
   const store = options.store ?? new MemoryStore();
   const settings: RunSettings = {

@@ -38,6 +38,10 @@ describe('generateCodebase (DESIGN.md §4 API)', () => {
     expect(server.chatRequests[0]?.headers.authorization).toBe('Bearer sk-test-not-a-real-key');
   });
 
+  it('refuses to start a codebase that no sandbox could test, unless passing tests are not required', async () => {
+    await expect(generateCodebase(scenario.task, { llm: new ScriptedLlm(scenario) })).rejects.toThrow(/needs a sandbox/);
+  });
+
   it('a model the table does not know needs its context window', async () => {
     await expect(generateCodebase('x', { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'my-local-model' })).rejects.toThrow(/give modelInfo\.contextWindow/);
   });

@@ -62,6 +62,8 @@ describe('three steps, a failing test in step 2 fixed, real Node running the tes
     await handle.done;
     const runId = (await inner.listRuns())[0]?.id as string;
     expect((await inner.getCheckpoint(runId))?.stepIndex).toBe(1);
+    // What the app does on load for a run no tab holds (DESIGN.md §6).
+    await inner.updateRun(runId, { status: 'interrupted' });
     expect(Object.keys(await inner.readAllFiles(runId)).sort()).toEqual(['src/freq.js', 'src/freq.test.js', 'src/words.js', 'src/words.test.js']);
     const llm = new ScriptedLlm(scenario);
     const run = await (await resumeRun(runId, { store: inner, llm, sandboxFactory: createNodeSandbox })).done;
