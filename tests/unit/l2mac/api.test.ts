@@ -43,7 +43,7 @@ describe('generateCodebase (DESIGN.md §4 API)', () => {
   });
 
   it('a model the table does not know needs its context window', async () => {
-    await expect(generateCodebase('x', { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'my-local-model' })).rejects.toThrow(/give modelInfo\.contextWindow/);
+    await expect(generateCodebase('x', { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'my-local-model', sandbox: new FakeSandbox() })).rejects.toThrow(/give modelInfo\.contextWindow/);
   });
 
   it('rejects with RunPausedError {runId, reason, files} when the run pauses', async () => {
