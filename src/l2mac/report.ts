@@ -61,5 +61,5 @@ export async function verifyAndReport(ctx: RunContext): Promise<void> {
   ctx.stage({ type: 'report', report });
   ctx.stage({ type: 'status', status: 'completed' });
   ctx.checkpoint.phase = 'done';
-  await ctx.commitTurn(finalStep, { status: 'completed', statusReason: undefined, pauseReason: undefined, report, finishedAt: ctx.clock() });
+  await ctx.commitTurn(finalStep, { status: 'completed', statusReason: undefined, pauseReason: undefined, report, activeMs: report.elapsedMs, finishedAt: ctx.clock() });
 }

@@ -91,6 +91,8 @@ export class RunContext {
   checks!: CheckRunner;
   private readonly versions: Map<string, number>;
   private readonly driveStart: number;
+  /** Active time of earlier drives (the record's `activeMs` when this drive started). */
+  private readonly activeBefore: number;
   private pendingNotes: string[] = [];
   private takenNotes: string[] = [];
 
@@ -111,6 +113,7 @@ export class RunContext {
     this.prompts = promptsFor(init.run.domain);
     this.existingCode = init.existingCode;
     this.driveStart = init.clock();
+    this.activeBefore = init.run.activeMs;
     if (init.checkpoint.pendingNote) this.pendingNotes.push(init.checkpoint.pendingNote);
   }
 
@@ -194,7 +197,7 @@ export class RunContext {
   }
 
   elapsedMs(): number {
-    return this.run.activeMs + (this.clock() - this.driveStart);
+    return this.activeBefore + (this.clock() - this.driveStart);
   }
 
   /**

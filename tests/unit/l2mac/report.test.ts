@@ -9,7 +9,7 @@ describe('final verification and the report (DESIGN.md §4)', () => {
     const scenario = makeScenario(oneStepTurns());
     const prices = { input: 2, cachedInput: 0.5, output: 8 };
     const llm = new ScriptedLlm(scenario, { model: { prices } });
-    const { handle, events } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: settings({ promptProgram: ['Write add.js with tests.'] }) });
+    const { handle, events, store } = await startRun(scenario, { llm, sandboxFactory: createNodeSandbox, settings: settings({ promptProgram: ['Write add.js with tests.'] }) });
     const run = await handle.done;
     expect(run.status).toBe('completed');
     const report = run.report;
@@ -20,6 +20,10 @@ describe('final verification and the report (DESIGN.md §4)', () => {
     expect(report?.files).toBe(2);
     expect(report?.lines).toBe(ADD_JS.split('\n').length - 1 + ADD_TEST_JS.split('\n').length - 1);
     expect(report?.elapsedMs).toBeGreaterThan(0);
+    // The test clock ticks 1 ms per reading: active time is the drive's span, counted once.
+    const stored = await store.listEvents(run.id);
+    expect(report?.elapsedMs).toBeLessThan((stored.at(-1)?.at ?? 0) - (stored[0]?.at ?? 0) + 50);
+    expect(run.activeMs).toBe(report?.elapsedMs);
 
     const replies = events.filter((e): e is LlmReplyEvent => e.type === 'llm-reply');
     expect(report?.usage.calls).toBe(replies.length);
