@@ -33,7 +33,7 @@ export interface ModuleContext {
 
 export interface LoaderHost {
   /** Turns a transformed module's code into its generator function (a blob: module in the worker). */
-  compile(code: string, path: string): Promise<ModuleFunction>;
+  compile(module: PreparedModule): Promise<ModuleFunction>;
   /** The exports of a shimmed built-in (`node:test`, ...), `default` included. */
   builtin(name: string): Record<string, unknown>;
 }
@@ -76,6 +76,23 @@ export class ModuleLoader {
     const instance = await this.load(path);
     await this.evaluate(instance);
     return instance.namespace;
+  }
+
+  /**
+   * Runs an entry module: links it (async), then evaluates it. An error of a synchronous graph is reported
+   * to `onError` synchronously, before any promise job queued by the module runs (as a crashing Node
+   * process never runs them).
+   */
+  async run(path: string, onError: (error: unknown) => void): Promise<void> {
+    const instance = await this.load(path);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.evaluate(instance);
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    if (pending) await pending.catch(onError);
   }
 
   private targetError(target: RequestTarget): Error {
@@ -122,7 +139,7 @@ export class ModuleLoader {
     try {
       await Promise.all(
         fresh.map(async (instance) => {
-          if (instance.record.format === 'esm') instance.fn = await this.host.compile(instance.record.code, instance.record.path);
+          if (instance.record.format === 'esm') instance.fn = await this.host.compile(instance.record);
         }),
       );
       for (const instance of fresh) this.link(instance);

@@ -34,7 +34,7 @@ const UTIL_TYPES_EXPORTS = [
   'isAnyArrayBuffer', 'isArrayBuffer', 'isArrayBufferView', 'isAsyncFunction', 'isBigInt64Array',
   'isBigUint64Array', 'isBooleanObject', 'isBoxedPrimitive', 'isDataView', 'isDate', 'isFloat32Array',
   'isFloat64Array', 'isGeneratorFunction', 'isGeneratorObject', 'isInt16Array', 'isInt32Array', 'isInt8Array',
-  'isMap', 'isMapIterator', 'isNativeError', 'isNumberObject', 'isPromise', 'isProxy', 'isRegExp', 'isSet',
+  'isMap', 'isMapIterator', 'isNativeError', 'isNumberObject', 'isPromise', 'isRegExp', 'isSet',
   'isSetIterator', 'isSharedArrayBuffer', 'isStringObject', 'isSymbolObject', 'isTypedArray', 'isUint16Array',
   'isUint32Array', 'isUint8Array', 'isUint8ClampedArray', 'isWeakMap', 'isWeakSet',
 ];

@@ -3,10 +3,10 @@
  * hooks, `mock`), errors nobody caught, and the end of the file.
  *
  * Node runs each file in its own process and ends it when the event loop is empty; the worker has no such
- * signal, so the file ends when the module has evaluated, no test is running or waiting, and no timer that
- * would keep Node's loop alive is pending (the timers shim counts them, `unref` included). Tests still
- * waiting then are cancelled as Node cancels them. A file that never gets there (a busy loop, an interval
- * never cleared) is stopped by the main thread at its time limit, as `node --test` stops it.
+ * signal, so the file ends when the module has evaluated and no timer that would keep Node's loop alive is
+ * pending (the timers shim counts them, `unref` included). Tests still waiting then are cancelled as Node
+ * cancels them. A file that never gets there (a busy loop, an interval never cleared) is stopped by the main
+ * thread at its time limit, as `node --test` stops it.
  */
 import { MockTracker } from './mock.ts';
 import { TestFailureError, type FailureType } from './failure.ts';
@@ -138,22 +138,16 @@ export class TestHarness {
     return true;
   }
 
-  private idle(): boolean {
-    const root = this.root;
-    const busy = root.activeSubtests > 0 || root.pending.length > 0 || root.subtests.some((t) => t.startTime === null && !t.completed);
-    return !busy && this.host.liveHandles() === 0;
-  }
-
   /**
-   * Waits until the file is done (see the file comment), then ends it: cancels what still waits and
-   * runs the root's `after` hooks. Resolves with whether every test passed.
+   * Waits until the file is done, then ends it: what still waits is cancelled, as Node cancels it when its
+   * event loop runs dry. With no live timer left nothing can make progress any more (the worker gets no
+   * other events), so that is the moment Node's loop would be empty.
    */
-  async finish(): Promise<boolean> {
-    while (!this.halted && !this.idle()) {
+  async finish(): Promise<void> {
+    do {
       await new Promise<void>((resolve) => this.host.setTimer(resolve, 0));
-    }
-    if (this.root.hooks.after.length > 0 && this.root.subtests.length === 0) await this.root.run();
+    } while (!this.halted && this.host.liveHandles() > 0);
+    if (this.halted) return;
     this.root.postRun(new TestFailureError(PENDING_AT_EXIT, 'cancelledByParent'));
-    return this.root.subtests.every((t) => t.passed || t.isTodo || t.skipped);
   }
 }

@@ -1,0 +1,149 @@
+/**
+ * Runs one job (a test file, or a program for `run_file`) inside the worker: builds the Node-like
+ * environment (process, console, timers, built-in modules, `node:test`), loads the project's modules and
+ * reports through `post` what the main thread turns into the report.
+ *
+ * Independent of the worker itself (the environment is passed in), so that the same code runs in Node for
+ * the unit tests, with `data:` URLs where the worker uses `blob:` URLs.
+ */
+import util from 'util/util.js';
+import { createBuiltins } from './builtins/index.ts';
+import { createConsole, createProcess, ProcessExit } from './builtins/process.ts';
+import { setWarningSink } from './builtins/events.ts';
+import { createTimers, type NativeTimers } from './builtins/timers.ts';
+import { isUnsupportedError } from './errors.ts';
+import { ModuleLoader, type ModuleFunction } from './loader.ts';
+import { TestHarness } from './node-test/harness.ts';
+import { setCallerLocator } from './node-test/tests.ts';
+import { absolutePath } from './prepare/resolve.ts';
+import { firstProjectLocation, mapStack } from './stack.ts';
+import type { ErrorInfo, Job, PreparedModule, WorkerMessage } from './protocol.ts';
+
+export interface RuntimeEnvironment {
+  /** Makes a transformed module's code importable and returns its generator function. */
+  compile(module: PreparedModule): Promise<ModuleFunction>;
+  post(message: WorkerMessage): void;
+  timers: NativeTimers;
+  /** Makes these the globals generated code sees; returns how to undo it. */
+  installGlobals(globals: Record<string, unknown>): () => void;
+  /** Registers the handler of errors nobody caught; returns how to undo it. */
+  onUncaught(handler: (error: unknown, kind: 'uncaughtException' | 'unhandledRejection') => void): () => void;
+}
+
+const inspect = (value: unknown): string => util.inspect(value, { depth: 4 });
+
+/** An error as the report needs it: message, code, mapped stack, the assertion's values. */
+export function serializeError(error: unknown, depth = 0): ErrorInfo {
+  if (!(error instanceof Error)) {
+    return { name: 'Error', message: typeof error === 'string' ? error : inspect(error) };
+  }
+  const info: ErrorInfo = { name: error.name, message: error.message };
+  const extra = error as Error & { code?: unknown; expected?: unknown; actual?: unknown; operator?: unknown; unsupported?: unknown };
+  if (typeof extra.code === 'string') info.code = extra.code;
+  if (typeof error.stack === 'string') info.stack = mapStack(error.stack);
+  if (error.name === 'AssertionError') {
+    info.expected = inspect(extra.expected);
+    info.actual = inspect(extra.actual);
+    if (typeof extra.operator === 'string') info.operator = extra.operator;
+  }
+  if (isUnsupportedError(error)) info.unsupported = error.unsupported;
+  if (error.cause !== undefined && depth < 3) info.cause = serializeError(error.cause, depth + 1);
+  return info;
+}
+
+/** Whether an error (or one of its causes) means "needs the full sandbox". */
+function unsupportedIn(info: ErrorInfo | undefined): string | undefined {
+  for (let current = info; current; current = current.cause) if (current.unsupported) return current.unsupported;
+  return undefined;
+}
+
+export async function runJob(job: Job, env: RuntimeEnvironment): Promise<void> {
+  let finished = false;
+  const write = (stream: 'stdout' | 'stderr', text: string) => {
+    if (!finished) env.post({ type: 'output', stream, text });
+  };
+  const done = (exitCode: number, error?: unknown) => {
+    if (finished) return;
+    const info = error === undefined ? undefined : serializeError(error);
+    const unsupported = unsupportedIn(info);
+    if (unsupported) env.post({ type: 'unsupported', reason: unsupported });
+    finished = true;
+    env.post(info ? { type: 'done', exitCode, error: info } : { type: 'done', exitCode });
+  };
+  const timers = createTimers(env.timers);
+  const harness = new TestHarness({
+    emit: (event) => {
+      if (finished) return;
+      if (event.type === 'result') {
+        const unsupported = unsupportedIn(event.error);
+        if (unsupported) env.post({ type: 'unsupported', reason: unsupported });
+      }
+      env.post({ type: 'test', event });
+    },
+    serialize: (error) => serializeError(error),
+    now: () => performance.now(),
+    setTimer: (callback, ms) => {
+      const id = env.timers.setTimeout(callback, ms);
+      return () => env.timers.clearTimeout(id);
+    },
+    liveHandles: () => timers.liveHandles(),
+  });
+  const process = createProcess({
+    argv: ['node', absolutePath(job.file), ...(job.op === 'run' ? job.args : [])],
+    write,
+    onExit: (code) => {
+      harness.halt();
+      done(code);
+    },
+  });
+  setWarningSink((message, name) => (process.emitWarning as (m: string, n: string) => void)(message, name));
+  const console = createConsole(write, (...args) => util.format(...args), inspect);
+  setCallerLocator(firstProjectLocation);
+  const builtins = createBuiltins({ nodeTest: harness.api(), process, console, timers });
+  const restoreGlobals = env.installGlobals({
+    process,
+    console,
+    global: globalThis,
+    setTimeout: timers.setTimeout,
+    setInterval: timers.setInterval,
+    setImmediate: timers.setImmediate,
+    clearTimeout: timers.clearTimeout,
+    clearInterval: timers.clearInterval,
+    clearImmediate: timers.clearImmediate,
+  });
+  const crash = (error: unknown) => {
+    if (error instanceof ProcessExit || finished) return;
+    harness.halt();
+    const info = serializeError(error);
+    write('stderr', `${info.stack ?? `${info.name}: ${info.message}`}\n`);
+    done(1, error);
+  };
+  const restoreUncaught = env.onUncaught((error, kind) => {
+    if (error instanceof ProcessExit) return;
+    if (job.op === 'run' || !harness.uncaught(error, kind)) crash(error);
+  });
+  try {
+    const loader = new ModuleLoader(job.project, { compile: env.compile, builtin: builtins });
+    await loader.run(job.file, crash);
+    if (finished) return;
+    if (job.op === 'test') {
+      await harness.finish();
+      const failed = harness.root.subtests.some((t) => !t.passed && !t.isTodo && !t.skipped);
+      done(process.exitCode ?? (failed ? 1 : 0));
+    } else {
+      await new Promise<void>((resolve) => {
+        const check = () => (timers.liveHandles() === 0 ? resolve() : env.timers.setTimeout(check, 5));
+        env.timers.setTimeout(check, 0);
+      });
+      if (!finished) {
+        process.emit('exit', process.exitCode ?? 0);
+        done(process.exitCode ?? 0);
+      }
+    }
+  } catch (error) {
+    crash(error);
+  } finally {
+    restoreUncaught();
+    restoreGlobals();
+  }
+}
