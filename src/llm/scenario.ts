@@ -62,6 +62,8 @@ export interface Scenario {
   /** Limits the run is meant to use (e.g. a step cap). */
   settings?: { maxSteps?: number; requirePassingTests?: boolean };
   turns: ScenarioTurn[];
+  /** Files the run starts from (an existing codebase, DESIGN.md §4 "Existing code and follow-ups"). */
+  startingFiles?: Record<string, string>;
   /** The files a complete run ends with (checked by tests). */
   expectedFiles?: Record<string, string>;
 }
@@ -89,6 +91,13 @@ export function parseScenario(input: unknown): Scenario {
   }
   if (input.domain !== 'codebase' && input.domain !== 'book') fail('domain', 'must be "codebase" or "book"');
   if (!Array.isArray(input.turns)) fail('turns', 'not an array');
+  for (const field of ['startingFiles', 'expectedFiles'] as const) {
+    const files = input[field];
+    if (files === undefined) continue;
+    if (!isRecord(files) || !Object.values(files).every((v) => typeof v === 'string')) {
+      fail(field, 'an object of path → text');
+    }
+  }
   input.turns.forEach((turn: unknown, i: number) => {
     const where = `turns[${i}]`;
     if (!isRecord(turn)) fail(where, 'not an object');

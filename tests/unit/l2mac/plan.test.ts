@@ -116,7 +116,7 @@ describe('planning scenario files', () => {
 
   it('existing-code: planning looks at the imported files; the change keeps the existing test passing', async () => {
     const scenario = loadScenario('existing-code');
-    const files = (scenario as typeof scenario & { startingFiles: Record<string, string> }).startingFiles;
+    const files = scenario.startingFiles ?? {};
     const { handle, store, llm } = await startRun(scenario, { sandboxFactory: createNodeSandbox, files });
     const run = await handle.done;
     expect(run.status, run.statusReason).toBe('completed');
