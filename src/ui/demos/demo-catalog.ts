@@ -5,9 +5,10 @@
  * what any model can do.
  */
 import { parseScenario, type Scenario } from '../../llm/scenario.ts';
-import { ScriptedLlm } from '../../llm/scripted.ts';
-import type { Domain } from '../../l2mac/run-state.ts';
+import { SCRIPTED_MODEL, ScriptedLlm } from '../../llm/scripted.ts';
+import { DEFAULT_LIMITS, type Domain } from '../../l2mac/run-state.ts';
 import type { SandboxChoice } from '../../sandbox/types.ts';
+import type { RunSettings } from '../../store/types.ts';
 
 export interface DemoEntry {
   id: string;
@@ -112,4 +113,24 @@ export function demoRunInput(scenario: Scenario, online: boolean): DemoRunInput 
     sandbox: demoSandboxChoice(online),
     label: SCRIPTED_DEMO_LABEL,
   };
+}
+
+/**
+ * The run settings of a demo run: the scripted "provider" (so the run view can label it as a scripted
+ * demo, and no key is ever involved), the demo's step cap, and the given sandbox.
+ */
+export function demoRunSettings(scenario: Scenario, sandbox: SandboxChoice): RunSettings {
+  return {
+    llm: { provider: 'scripted', baseURL: '', model: SCRIPTED_MODEL.id },
+    model: { ...SCRIPTED_MODEL },
+    limits: { ...DEFAULT_LIMITS, maxSteps: scenario.settings?.maxSteps ?? DEFAULT_LIMITS.maxSteps },
+    requirePassingTests: scenario.settings?.requirePassingTests ?? true,
+    sandbox,
+    planFirst: false,
+  };
+}
+
+/** Whether a run was a scripted demo (for the label in the run view and history). */
+export function isScriptedRun(settings: Pick<RunSettings, 'llm'>): boolean {
+  return settings.llm.provider === 'scripted';
 }

@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generateBook, generateCodebase } from '../../../src/api.ts';
+import { generateBook } from '../../../src/api.ts';
+import { runL2MAC } from '../../../src/l2mac/run.ts';
 import type { CheckEvent, RunEvent, ToolResultEvent } from '../../../src/l2mac/events.ts';
 import { outlineLinks } from '../../../src/l2mac/book-checks.ts';
 import { parseScenario, type Scenario } from '../../../src/llm/scenario.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
-import { createDemoLlm, DEMOS, demoRunInput, demoUrl, loadDemo, SCRIPTED_DEMO_LABEL, DemoLoadError } from '../../../src/ui/demos/demo-catalog.ts';
+import { createDemoLlm, DEMOS, demoRunInput, demoRunSettings, demoUrl, isScriptedRun, loadDemo, SCRIPTED_DEMO_LABEL, DemoLoadError } from '../../../src/ui/demos/demo-catalog.ts';
 import { createNodeSandbox } from '../../support/node-sandbox.ts';
 
 function demoFile(file: string): Scenario {
@@ -59,16 +60,23 @@ describe('the demo catalog', () => {
 
 describe('the codebase demo, with real Node running the generated tests', () => {
   it('runs to completed: step 2 first fails its tests, the failure reaches the agent, the fix passes', async () => {
+    // Started the way the app starts a demo: the demo's run settings, the scripted LLM, a store, a sandbox.
     const events: RunEvent[] = [];
     const llm = new ScriptedLlm(roman);
-    const files = await generateCodebase(roman.task, {
+    const store = new MemoryStore();
+    const handle = await runL2MAC({
+      task: roman.task,
+      domain: roman.domain,
+      settings: demoRunSettings(roman, 'worker'),
+      store,
       llm,
-      store: new MemoryStore(),
       sandboxFactory: createNodeSandbox,
-      limits: { maxSteps: roman.settings?.maxSteps ?? 3 },
       onEvent: (event) => events.push(event),
     });
-    expect(files).toEqual(roman.expectedFiles);
+    const run = await handle.done;
+    expect(run.status, run.statusReason).toBe('completed');
+    expect(isScriptedRun(run.settings)).toBe(true);
+    expect(await store.readAllFiles(run.id)).toEqual(roman.expectedFiles);
     // Every scripted reply was used: nothing of the demo is dead weight or skipped.
     expect(llm.requests).toHaveLength(roman.turns.length);
 
