@@ -85,7 +85,11 @@ if (isMain) {
   const port = Number(option('port', 'STATIC_PORT', '4300'));
   const host = option('host', 'STATIC_HOST', '127.0.0.1');
   const base = option('base', 'STATIC_BASE', '/');
-  createStaticServer({ dir, base }).listen(port, host, () => {
-    console.log(`Serving ${resolve(dir)} at http://${host}:${port}${base.endsWith('/') ? base : `${base}/`} (no COOP/COEP headers)`);
+  const server = createStaticServer({ dir, base });
+  server.listen(port, host, () => {
+    // Port 0 picks a free port: the line below says which (the hosting test reads it).
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    console.log(`Serving ${resolve(dir)} at http://${host}:${actual}${base.endsWith('/') ? base : `${base}/`} (no COOP/COEP headers)`);
   });
 }
