@@ -2,6 +2,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { pwaPlugins } from './src/pwa/vite-plugin.ts';
+import { workerRuntimePlugin } from './build/worker-runtime-plugin.ts';
 
 /**
  * Cross-origin isolation (DESIGN.md §2, §7): COOP same-origin + COEP require-corp on the dev server and on
@@ -21,7 +22,7 @@ const withHarness = process.env.L2MAC_HARNESS === '1';
 
 export default defineConfig({
   base: process.env.BASE_PATH ?? '/',
-  plugins: [svelte(), ...pwaPlugins()],
+  plugins: [svelte(), workerRuntimePlugin(), ...pwaPlugins()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: Number(process.env.PREVIEW_PORT ?? 4173), strictPort: true, headers: isolationHeaders },
   worker: { format: 'es' },

@@ -108,6 +108,8 @@ export class ModuleLoader {
       if (existing) return existing;
       const record = this.project.modules[path];
       if (!record) throw nodeError('ERR_MODULE_NOT_FOUND', `Cannot find module '${absolutePath(path)}'`);
+      if (record.failure?.kind === 'unsupported') throw new UnsupportedError(record.failure.message);
+      if (record.failure) throw new SyntaxError(`${absolutePath(path)}: ${record.failure.message}`);
       const instance: Instance = { record, status: 'new', namespace: createNamespace(), getters: {}, body: null, fn: null, error: undefined };
       this.instances.set(path, instance);
       fresh.push(instance);

@@ -2,11 +2,12 @@
  * The worker sandbox's worker (DESIGN.md §7), bundled into one string by `build/worker-runtime-plugin.ts`.
  * The page starts a module worker from a small `data:` URL (opaque origin) that receives this source and
  * imports it as a blob: module; this module locks the worker down first (`early.ts`), says `ready`, takes
- * ONE job (a test file or a program), runs it, and says `done`. The page terminates the worker afterwards,
+ * ONE job (a test file, a program, or files to parse), runs it, and says `done`. The page terminates the worker afterwards,
  * or at the time limit.
  */
 import { sealed } from './early.ts';
 import { runJob, type RuntimeEnvironment } from './runtime.ts';
+import { checkSources } from './syntax-check.ts';
 import { registerModuleUrl } from './stack.ts';
 import type { Job, WorkerMessage } from './protocol.ts';
 import type { ModuleFunction } from './loader.ts';
@@ -50,6 +51,12 @@ let started = false;
 addEventListener('message', (event: MessageEvent<{ type?: unknown; job?: Job }>) => {
   if (started || event.data?.type !== 'job' || !event.data.job) return;
   started = true;
-  void runJob(event.data.job, environment);
+  const job = event.data.job;
+  if (job.op === 'check') {
+    const makeUrl = (code: string) => sealed.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    void checkSources(job.files, makeUrl, post).then(() => post({ type: 'done', exitCode: 0 }));
+  } else {
+    void runJob(job, environment);
+  }
 });
 post({ type: 'ready' });

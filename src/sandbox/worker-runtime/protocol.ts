@@ -44,6 +44,10 @@ export interface TransformedModule {
   dynamicSpecifiers: string[];
   /** Globals Node has and the worker lacks (`MISSING_GLOBALS`), used outside `typeof`. */
   missingGlobals: string[];
+  /** No ESM syntax, but free `require`/`module`/`exports`: CommonJS, if the package says nothing else. */
+  looksCommonJs: boolean;
+  /** Why this module cannot run here: it needs the full sandbox, or it does not parse. */
+  failure?: { kind: 'unsupported' | 'syntax'; message: string };
 }
 
 export interface PreparedModule extends TransformedModule {
@@ -62,8 +66,6 @@ export interface TestJob {
   op: 'test';
   project: PreparedProject;
   file: string;
-  /** Default per-test timeout (`undefined`: none, like Node). */
-  testTimeoutMs?: number;
 }
 
 export interface RunJob {
@@ -73,7 +75,16 @@ export interface RunJob {
   args: string[];
 }
 
-export type Job = TestJob | RunJob;
+/** How a file is parsed for `checkSyntax`: as Node would load it. */
+export type SourceKind = 'module' | 'script' | 'detect';
+
+/** Parse (never run) files with the browser's JavaScript engine: V8, as in Node. */
+export interface CheckJob {
+  op: 'check';
+  files: { path: string; code: string; kind: SourceKind }[];
+}
+
+export type Job = TestJob | RunJob | CheckJob;
 
 /** A serialised error as the report needs it. */
 export interface ErrorInfo {
@@ -92,6 +103,8 @@ export interface ErrorInfo {
 
 /** Node's reporter events (`test:pass`/`test:fail`...), reduced to what the report and the TAP need. */
 export type TestEvent =
+  /** A test began to run (not a Node event: tells the page which test a time-out stopped). */
+  | { type: 'begin'; name: string }
   | { type: 'start'; nesting: number; name: string }
   | {
       type: 'result';
@@ -118,4 +131,6 @@ export type WorkerMessage =
   | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'test'; event: TestEvent }
   | { type: 'unsupported'; reason: string }
+  /** One file of a `check` job: `error` is V8's message when it does not parse. */
+  | { type: 'syntax'; path: string; error?: string }
   | { type: 'done'; exitCode: number; error?: ErrorInfo };

@@ -17,7 +17,7 @@ import { TestHarness } from './node-test/harness.ts';
 import { setCallerLocator } from './node-test/tests.ts';
 import { absolutePath } from './prepare/resolve.ts';
 import { firstProjectLocation, mapStack } from './stack.ts';
-import type { ErrorInfo, Job, PreparedModule, WorkerMessage } from './protocol.ts';
+import type { ErrorInfo, PreparedModule, RunJob, TestJob, WorkerMessage } from './protocol.ts';
 
 export interface RuntimeEnvironment {
   /** Makes a transformed module's code importable and returns its generator function. */
@@ -57,7 +57,7 @@ function unsupportedIn(info: ErrorInfo | undefined): string | undefined {
   return undefined;
 }
 
-export async function runJob(job: Job, env: RuntimeEnvironment): Promise<void> {
+export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Promise<void> {
   let finished = false;
   const write = (stream: 'stdout' | 'stderr', text: string) => {
     if (!finished) env.post({ type: 'output', stream, text });

@@ -253,6 +253,7 @@ export class Test {
   async run(): Promise<void> {
     if (this.parent) this.parent.activeSubtests++;
     this.startTime = this.services.now();
+    if (this.parent) this.emit({ type: 'begin', name: [...this.parentNames(), this.name].join(' > ') });
     if (this.shouldAbort()) {
       this.postRun();
       return;

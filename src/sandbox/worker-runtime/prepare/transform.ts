@@ -23,6 +23,7 @@ import { lineStarts, positionOf } from './positions.ts';
 import type { ModuleRequest, TransformedModule } from '../protocol.ts';
 
 const CTX = '__l2m$';
+const COMMONJS_GLOBALS = new Set(['require', 'module', 'exports', '__dirname', '__filename']);
 const DEFAULT_LOCAL = '__l2m$d';
 
 interface Replacement {
@@ -75,8 +76,10 @@ class ModuleTransform {
     starExports: [],
     dynamicSpecifiers: [],
     missingGlobals: [],
+    looksCommonJs: false,
   };
   private anonymousDefaultFunction = false;
+  private hasModuleSyntax = false;
   private readonly starts: number[];
 
   constructor(private readonly code: string) {
@@ -201,6 +204,7 @@ class ModuleTransform {
     const interpreter = child(program, 'interpreter');
     if (interpreter) this.replace(interpreter.start, interpreter.end, '');
     for (const statement of children(program, 'body')) {
+      if (/^(?:Import|Export\w*)Declaration$/.test(statement.type)) this.hasModuleSyntax = true;
       if (statement.type === 'ImportDeclaration') this.importDeclaration(statement);
       else if (statement.type === 'ExportNamedDeclaration') this.exportNamed(statement);
       else if (statement.type === 'ExportDefaultDeclaration') this.exportDefault(statement);
@@ -211,11 +215,16 @@ class ModuleTransform {
     }
     const scopes = analyzeScopes(program);
     const missing = new Set<string>();
+    let commonJsGlobals = false;
     for (const reference of scopes.references) {
       if (reference.resolution === 'module') this.rewriteReference(reference);
-      else if (!reference.underTypeof && reference.name in MISSING_GLOBALS) missing.add(reference.name);
+      else if (reference.underTypeof) continue;
+      else if (reference.name in MISSING_GLOBALS) missing.add(reference.name);
+      else if (COMMONJS_GLOBALS.has(reference.name)) commonJsGlobals = true;
     }
     this.result.missingGlobals = [...missing];
+    const moduleOnly = this.hasModuleSyntax || scopes.metaProperties.length > 0 || scopes.topLevelAwait;
+    this.result.looksCommonJs = commonJsGlobals && !moduleOnly;
     for (const meta of scopes.metaProperties) {
       if (nameOf(child(meta, 'meta')) === 'import') this.replace(meta.start, meta.end, `${CTX}.m`);
     }
@@ -291,5 +300,6 @@ export function jsonModule(text: string): TransformedModule {
     starExports: [],
     dynamicSpecifiers: [],
     missingGlobals: [],
+    looksCommonJs: false,
   };
 }
