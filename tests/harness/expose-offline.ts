@@ -4,6 +4,7 @@
  * as a real download, a preset read from this page's URL fragment and applied with the real key storage,
  * and the service worker's status. Results come back as plain objects.
  */
+import { mount, unmount } from 'svelte';
 import { downloadBook } from '../../src/book/download.ts';
 import type { BookFormat } from '../../src/book/export.ts';
 import type { CheckEvent, RunEvent } from '../../src/l2mac/events.ts';
@@ -14,7 +15,11 @@ import { pwaController } from '../../src/pwa/boot.ts';
 import { WorkerSandbox } from '../../src/sandbox/worker-sandbox.ts';
 import { IdbStore } from '../../src/store/indexeddb.ts';
 import { KeyStorage } from '../../src/store/key-storage.ts';
-import { createDemoLlm, demoById, demoRunSettings, loadDemo } from '../../src/ui/demos/demo-catalog.ts';
+import { createDemoLlm, demoById, demoRunSettings, loadDemo, type DemoEntry } from '../../src/ui/demos/demo-catalog.ts';
+import DemoGallery from '../../src/ui/demos/DemoGallery.svelte';
+import CopyPresetLink from '../../src/ui/presets/CopyPresetLink.svelte';
+import PresetBanner from '../../src/ui/presets/PresetBanner.svelte';
+import type { AppliedPreset, PresetRunDraft } from '../../src/presets/index.ts';
 
 interface DemoRunOptions {
   /** The worker sandbox runs the generated tests; "none" for a book. */
@@ -107,7 +112,63 @@ function saveKey(key: string, baseURL: string) {
   new KeyStorage().save(key, baseURL, 'device');
 }
 
+/** A fresh element for a component under test. */
+function host(): HTMLElement {
+  const element = document.createElement('div');
+  document.body.append(element);
+  return element;
+}
+
+/**
+ * Mounts the demo gallery wired the way the app should wire it: the started demo runs through the real
+ * control unit, IdbStore and WorkerSandbox. The run's result lands in `window.galleryRuns`.
+ */
+function mountGallery(dbName: string) {
+  const runs: unknown[] = [];
+  (window as unknown as { galleryRuns: unknown[] }).galleryRuns = runs;
+  const component = mount(DemoGallery, {
+    target: host(),
+    props: {
+      online: navigator.onLine,
+      onStart: async (demo: DemoEntry) => {
+        runs.push(await runDemo(demo.id, { sandbox: demo.domain === 'codebase' ? 'worker' : 'none', dbName }));
+      },
+    },
+  });
+  return { unmount: () => unmount(component) };
+}
+
+/** Mounts the preset banner for this page's fragment; what it applies lands in `window.appliedPreset`. */
+function mountPresetBanner(current: PresetTarget = DEFAULT_SETTINGS) {
+  const read = readPresetFromHash(window.location.hash);
+  if (read === null) return false;
+  const target = window as unknown as { appliedPreset: AppliedPreset<PresetTarget> | null; presetDismissed: boolean };
+  target.appliedPreset = null;
+  target.presetDismissed = false;
+  mount(PresetBanner, {
+    target: host(),
+    props: {
+      read,
+      current,
+      onApply: (applied: AppliedPreset<PresetTarget>) => {
+        target.appliedPreset = applied;
+      },
+      onDismiss: () => {
+        target.presetDismissed = true;
+      },
+    },
+  });
+  return true;
+}
+
+function mountCopyLink(settings: PresetTarget, draft: Partial<PresetRunDraft>, secrets: string[], pageUrl: string) {
+  mount(CopyPresetLink, { target: host(), props: { settings, draft, secrets, pageUrl } });
+}
+
 window.harness.offline = {
+  mountGallery,
+  mountPresetBanner,
+  mountCopyLink,
   runDemo,
   downloadStoredBook,
   applyPresetFromLocation,
