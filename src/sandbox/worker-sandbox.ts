@@ -162,7 +162,7 @@ export class WorkerSandbox implements Sandbox {
         outputLimit: this.options.outputLimit,
       });
       if (runs.length === 0) report.output = '';
-      if (unsupported.length > 0) report.unsupported = `${NEEDS_FULL_SANDBOX}: ${unsupported.join('; ')}`;
+      if (unsupported.length > 0) report.unsupported = `${NEEDS_FULL_SANDBOX}: ${[...new Set(unsupported)].join('; ')}`;
       return report;
     });
   }
@@ -211,7 +211,7 @@ export class WorkerSandbox implements Sandbox {
       }
       this.setStatus({ state: 'busy', detail: `running ${path}` });
       let output = '';
-      let unsupported: string | undefined;
+      const unsupported = new Set<string>();
       let end: JobEnd;
       try {
         end = await this.job({ op: 'run', project, file: path, args }, options.timeoutMs ?? this.options.runFileTimeoutMs, this.signalFor(options), (message) => {
@@ -219,7 +219,7 @@ export class WorkerSandbox implements Sandbox {
             output += message.text;
             options.onOutput?.(message.text);
           }
-          if (message.type === 'unsupported') unsupported = `${NEEDS_FULL_SANDBOX}: ${path} used ${message.reason}`;
+          if (message.type === 'unsupported') unsupported.add(message.reason);
         });
       } finally {
         this.setStatus({ state: 'ready' });
@@ -231,7 +231,7 @@ export class WorkerSandbox implements Sandbox {
           : end.kind === 'timeout'
             ? { output: truncateOutput(`${output}\n[stopped at the time limit]`, limit), exitCode: null, timedOut: true }
             : { output: truncateOutput(`${output}\n${end.kind === 'failed' ? end.message : ''}`, limit), exitCode: 1, timedOut: false };
-      if (unsupported) result.unsupported = unsupported;
+      if (unsupported.size > 0) result.unsupported = `${NEEDS_FULL_SANDBOX}: ${path} used ${[...unsupported].join(', ')}`;
       return result;
     });
   }

@@ -1,12 +1,11 @@
 /**
- * `window.harness.workerSandbox`: drives `WorkerSandbox` (and `chooseSandbox`) in the page for the e2e
+ * `window.harness.workerSandbox`: drives `WorkerSandbox` in the page for the e2e
  * specs. Results are plain data; errors come back as `{ ok: false, error }` so a spec can assert on their
  * type. `probe` starts a bare opaque-origin worker like the sandbox's (same `data:` bootstrap, no runtime
  * and no lockdown) to show what the origin and the inherited CSP alone allow.
  */
 import { errorMessage } from '../../src/errors.ts';
-import { chooseSandbox, type SandboxChoiceState } from '../../src/sandbox/choose.ts';
-import type { ExecOptions, FileChange, Sandbox } from '../../src/sandbox/types.ts';
+import type { ExecOptions, FileChange } from '../../src/sandbox/types.ts';
 import { createOpaqueWorker } from '../../src/sandbox/worker-runtime/host/launch.ts';
 import { WorkerSandbox, type WorkerSandboxOptions } from '../../src/sandbox/worker-sandbox.ts';
 import { runContractCase, type ContractCaseData } from '../support/contract-projects/runner.ts';
@@ -116,28 +115,6 @@ window.harness.workerSandbox = {
       };
     });
   },
-  /**
-   * `chooseSandbox` with a fake WebContainer factory that resolves after `webContainerMs` (or never when
-   * null, or fails when 'fail'): what the user sees for each choice.
-   */
-  async choose(choice: 'auto' | 'worker' | 'webcontainer', webContainer: { resolveAfterMs: number | null } | 'fail', bootTimeoutMs: number) {
-    const fake: Sandbox = new WorkerSandbox();
-    Object.defineProperty(fake, 'kind', { value: 'webcontainer' });
-    const states: SandboxChoiceState[] = [];
-    const result = await outcome(() =>
-      chooseSandbox({
-        choice,
-        bootTimeoutMs,
-        worker: async () => new WorkerSandbox(),
-        webContainer: () =>
-          webContainer === 'fail'
-            ? Promise.reject(new Error('boot failed'))
-            : new Promise<Sandbox>((resolve) => {
-                if (webContainer.resolveAfterMs !== null) setTimeout(() => resolve(fake), webContainer.resolveAfterMs);
-              }),
-        onState: (state) => states.push(state),
-      }),
-    );
-    return { result: result.ok ? { ok: true, kind: result.value.sandbox.kind, reason: result.value.reason } : result, states };
+};
   },
 };

@@ -3,12 +3,23 @@
  * the one error that means "needs the full sandbox".
  */
 
+let unsupportedListener: ((reason: string) => void) | null = null;
+
+/**
+ * Who hears of every "needs the full sandbox" (the runtime posts it to the page), even when generated code
+ * catches the error: what it tried to do would have behaved differently under Node.
+ */
+export function setUnsupportedListener(listener: ((reason: string) => void) | null): void {
+  unsupportedListener = listener;
+}
+
 export class UnsupportedError extends Error {
   readonly unsupported: string;
   constructor(reason: string) {
     super(`This needs the full sandbox (Node.js in a WebContainer): ${reason} is not available in the worker sandbox.`);
     this.name = 'Error';
     this.unsupported = reason;
+    unsupportedListener?.(reason);
   }
 }
 

@@ -11,7 +11,7 @@ import { createBuiltins } from './builtins/index.ts';
 import { createConsole, createProcess, ProcessExit } from './builtins/process.ts';
 import { setWarningSink } from './builtins/events.ts';
 import { createTimers, type NativeTimers } from './builtins/timers.ts';
-import { isUnsupportedError } from './errors.ts';
+import { isUnsupportedError, setUnsupportedListener } from './errors.ts';
 import { ModuleLoader, type ModuleFunction } from './loader.ts';
 import { TestHarness } from './node-test/harness.ts';
 import { setCallerLocator } from './node-test/tests.ts';
@@ -51,12 +51,6 @@ export function serializeError(error: unknown, depth = 0): ErrorInfo {
   return info;
 }
 
-/** Whether an error (or one of its causes) means "needs the full sandbox". */
-function unsupportedIn(info: ErrorInfo | undefined): string | undefined {
-  for (let current = info; current; current = current.cause) if (current.unsupported) return current.unsupported;
-  return undefined;
-}
-
 export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Promise<void> {
   let finished = false;
   const write = (stream: 'stdout' | 'stderr', text: string) => {
@@ -65,20 +59,19 @@ export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Pr
   const done = (exitCode: number, error?: unknown) => {
     if (finished) return;
     const info = error === undefined ? undefined : serializeError(error);
-    const unsupported = unsupportedIn(info);
-    if (unsupported) env.post({ type: 'unsupported', reason: unsupported });
     finished = true;
     env.post(info ? { type: 'done', exitCode, error: info } : { type: 'done', exitCode });
   };
+  const reported = new Set<string>();
+  setUnsupportedListener((reason) => {
+    if (finished || reported.has(reason)) return;
+    reported.add(reason);
+    env.post({ type: 'unsupported', reason });
+  });
   const timers = createTimers(env.timers);
   const harness = new TestHarness({
     emit: (event) => {
-      if (finished) return;
-      if (event.type === 'result') {
-        const unsupported = unsupportedIn(event.error);
-        if (unsupported) env.post({ type: 'unsupported', reason: unsupported });
-      }
-      env.post({ type: 'test', event });
+      if (!finished) env.post({ type: 'test', event });
     },
     serialize: (error) => serializeError(error),
     now: () => performance.now(),
@@ -143,6 +136,7 @@ export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Pr
   } catch (error) {
     crash(error);
   } finally {
+    setUnsupportedListener(null);
     restoreUncaught();
     restoreGlobals();
   }
