@@ -116,5 +116,3 @@ window.harness.workerSandbox = {
     });
   },
 };
-  },
-};
