@@ -208,7 +208,12 @@ export function startServiceWorker(env: PwaEnvironment = browserEnvironment()): 
 
   container
     .register(`${base}${SERVICE_WORKER_FILE}`, { scope: base, updateViaCache: 'none' })
-    .then((reg) => {
+    .then((reg: ServiceWorkerRegistration | undefined) => {
+      // Some automation and policy set-ups answer with nothing instead of refusing.
+      if (!reg) {
+        publish({ serviceWorker: 'unsupported', detail: 'Service workers are blocked in this browser.' });
+        return;
+      }
       registration = reg;
       track(reg);
       // Controlled already (a later visit) but not isolated: the controlling worker may be an older one.

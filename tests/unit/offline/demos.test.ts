@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generateBook } from '../../../src/api.ts';
+import { generateBook, generateCodebase } from '../../../src/api.ts';
 import { runL2MAC } from '../../../src/l2mac/run.ts';
 import type { CheckEvent, RunEvent, ToolResultEvent } from '../../../src/l2mac/events.ts';
 import { outlineLinks } from '../../../src/l2mac/book-checks.ts';
@@ -14,6 +14,7 @@ import { parseScenario, type Scenario } from '../../../src/llm/scenario.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
 import { createDemoLlm, DEMOS, demoRunInput, demoRunSettings, demoUrl, isScriptedRun, loadDemo, SCRIPTED_DEMO_LABEL, DemoLoadError } from '../../../src/ui/demos/demo-catalog.ts';
+import { createMockServer } from '../../support/mock-server.ts';
 import { createNodeSandbox } from '../../support/node-sandbox.ts';
 
 function demoFile(file: string): Scenario {
@@ -130,5 +131,24 @@ describe('the book demo, through generateBook and the book gate', () => {
     const gates = events.filter((e): e is ToolResultEvent => e.type === 'tool-result' && e.name === 'sub_task_step_complete');
     expect(gates.map((g) => `${g.step}:${g.status}`)).toEqual(['1:ok', '2:ok', '3:error']);
     expect(gates.at(-1)?.content).toContain('chapters/03-a-year-of-sights.md does not exist');
+  });
+});
+
+describe('the demos over the wire', () => {
+  // The mock OpenAI-compatible server keys each request from its content alone (the prompts' marker
+  // phrases), so this proves both domains' prompts carry them and the demo files are one scenario format.
+  it.each([
+    ['codebase', roman],
+    ['book', book],
+  ] as const)('the %s demo completes against an OpenAI-compatible endpoint playing the same file', async (domain, scenario) => {
+    const server = await createMockServer({ scenario });
+    try {
+      const options = { baseURL: server.url, apiKey: 'sk-demo-not-real', model: 'mock-model', modelInfo: { contextWindow: 128_000 }, limits: { maxSteps: 3 }, retry: { maxRetries: 0 } };
+      const files = domain === 'book' ? await generateBook(scenario.task, options) : await generateCodebase(scenario.task, { ...options, sandboxFactory: createNodeSandbox });
+      expect(files).toEqual(scenario.expectedFiles);
+      expect(server.chatRequests).toHaveLength(scenario.turns.length);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -98,6 +98,19 @@ describe('service worker registration', () => {
     expect(reloads).toEqual([]);
   });
 
+  it('treats a registration that yields nothing (blocked by policy or automation) as unsupported', async () => {
+    const container = new FakeContainer(new FakeRegistration());
+    container.register = (url: string, options?: RegistrationOptions) => {
+      container.calls.push({ url, options });
+      return Promise.resolve(undefined as unknown as FakeRegistration);
+    };
+    const { pwa, reloads } = setup({ container });
+    await settle();
+    expect(pwa.status).toMatchObject({ serviceWorker: 'unsupported', detail: 'Service workers are blocked in this browser.' });
+    container.takeControl();
+    expect(reloads).toEqual([]);
+  });
+
   it('tracks installation until the app is available offline', async () => {
     const { pwa, registration } = setup();
     await settle();
