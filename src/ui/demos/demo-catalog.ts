@@ -115,13 +115,16 @@ export function demoRunInput(scenario: Scenario, online: boolean): DemoRunInput 
   };
 }
 
+/** The `llm.model` of a demo run names its demo, so that a resumed run finds its script again. */
+const DEMO_MODEL_PREFIX = 'demo:';
+
 /**
  * The run settings of a demo run: the scripted "provider" (so the run view can label it as a scripted
- * demo, and no key is ever involved), the demo's step cap, and the given sandbox.
+ * demo, and no key is ever involved), the demo's name as the model, its step cap, and the given sandbox.
  */
-export function demoRunSettings(scenario: Scenario, sandbox: SandboxChoice): RunSettings {
+export function demoRunSettings(demo: DemoEntry, scenario: Scenario, sandbox: SandboxChoice): RunSettings {
   return {
-    llm: { provider: 'scripted', baseURL: '', model: SCRIPTED_MODEL.id },
+    llm: { provider: 'scripted', baseURL: '', model: `${DEMO_MODEL_PREFIX}${demo.id}` },
     model: { ...SCRIPTED_MODEL },
     limits: { ...DEFAULT_LIMITS, maxSteps: scenario.settings?.maxSteps ?? DEFAULT_LIMITS.maxSteps },
     requirePassingTests: scenario.settings?.requirePassingTests ?? true,
@@ -133,4 +136,25 @@ export function demoRunSettings(scenario: Scenario, sandbox: SandboxChoice): Run
 /** Whether a run was a scripted demo (for the label in the run view and history). */
 export function isScriptedRun(settings: Pick<RunSettings, 'llm'>): boolean {
   return settings.llm.provider === 'scripted';
+}
+
+/** The demo a scripted run plays, from its settings; undefined for other runs. */
+export function demoOfRun(settings: Pick<RunSettings, 'llm'>): DemoEntry | undefined {
+  if (!isScriptedRun(settings) || !settings.llm.model.startsWith(DEMO_MODEL_PREFIX)) return undefined;
+  return demoById(settings.llm.model.slice(DEMO_MODEL_PREFIX.length));
+}
+
+/**
+ * The LLM for a demo run's settings (a new run or a resumed one): its scenario loaded again and played by
+ * the scripted LLM. For the app's `createLlm(settings)` when `settings.llm.provider` is "scripted".
+ */
+export async function demoLlmForRun(settings: Pick<RunSettings, 'llm'>, options: { delayMs?: number; baseUrl?: string; fetch?: FetchLike } = {}): Promise<ScriptedLlm> {
+  const demo = demoOfRun(settings);
+  if (!demo) throw new DemoLoadError(`This scripted run names no known demo ("${settings.llm.model}").`);
+  const loadOptions: { baseUrl?: string; fetch?: FetchLike } = {};
+  if (options.baseUrl !== undefined) loadOptions.baseUrl = options.baseUrl;
+  if (options.fetch) loadOptions.fetch = options.fetch;
+  const delay: { delayMs?: number } = {};
+  if (options.delayMs !== undefined) delay.delayMs = options.delayMs;
+  return createDemoLlm(await loadDemo(demo, loadOptions), delay);
 }

@@ -13,7 +13,7 @@ import { outlineLinks } from '../../../src/l2mac/book-checks.ts';
 import { parseScenario, type Scenario } from '../../../src/llm/scenario.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
-import { createDemoLlm, DEMOS, demoRunInput, demoRunSettings, demoUrl, isScriptedRun, loadDemo, SCRIPTED_DEMO_LABEL, DemoLoadError } from '../../../src/ui/demos/demo-catalog.ts';
+import { createDemoLlm, DEMOS, demoLlmForRun, demoOfRun, demoRunInput, demoRunSettings, demoUrl, isScriptedRun, loadDemo, SCRIPTED_DEMO_LABEL, DemoLoadError } from '../../../src/ui/demos/demo-catalog.ts';
 import { createMockServer } from '../../support/mock-server.ts';
 import { createNodeSandbox } from '../../support/node-sandbox.ts';
 
@@ -50,6 +50,16 @@ describe('the demo catalog', () => {
     await expect(loadDemo(demo, { fetch: async () => new Response(JSON.stringify(wrongDomain)) })).rejects.toThrow(/not a/);
   });
 
+  it('a demo run names its demo in its settings, so a resumed run gets its script back', async () => {
+    const demo = DEMOS[1]!;
+    const settings = demoRunSettings(demo, book, 'auto');
+    expect(settings.llm).toEqual({ provider: 'scripted', baseURL: '', model: 'demo:stargazing-book' });
+    const llm = await demoLlmForRun(settings, { baseUrl: '/', fetch: async (url) => new Response(readFileSync(fileURLToPath(new URL(`../../../public${url}`, import.meta.url)), 'utf8')) });
+    expect(llm.scenario.name).toBe(book.name);
+    expect(demoOfRun({ llm: { provider: 'openai', baseURL: 'https://api.openai.com/v1', model: 'demo:stargazing-book' } })).toBeUndefined();
+    await expect(demoLlmForRun({ llm: { provider: 'scripted', baseURL: '', model: 'demo:gone' } })).rejects.toThrow(/names no known demo/);
+  });
+
   it('a demo run asks for the worker sandbox offline, carries the scripted label, and the LLM pauses between replies', () => {
     expect(demoRunInput(roman, false)).toMatchObject({ sandbox: 'worker', domain: 'codebase', maxSteps: 3, requirePassingTests: true, label: SCRIPTED_DEMO_LABEL });
     expect(demoRunInput(roman, true).sandbox).toBe('auto');
@@ -68,7 +78,7 @@ describe('the codebase demo, with real Node running the generated tests', () => 
     const handle = await runL2MAC({
       task: roman.task,
       domain: roman.domain,
-      settings: demoRunSettings(roman, 'worker'),
+      settings: demoRunSettings(DEMOS[0]!, roman, 'worker'),
       store,
       llm,
       sandboxFactory: createNodeSandbox,
@@ -77,6 +87,7 @@ describe('the codebase demo, with real Node running the generated tests', () => 
     const run = await handle.done;
     expect(run.status, run.statusReason).toBe('completed');
     expect(isScriptedRun(run.settings)).toBe(true);
+    expect(demoOfRun(run.settings)).toBe(DEMOS[0]);
     expect(await store.readAllFiles(run.id)).toEqual(roman.expectedFiles);
     // Every scripted reply was used: nothing of the demo is dead weight or skipped.
     expect(llm.requests).toHaveLength(roman.turns.length);
