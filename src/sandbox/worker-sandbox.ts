@@ -71,6 +71,8 @@ export class WorkerSandbox implements Sandbox {
 
   private setStatus(status: Omit<SandboxStatus, 'kind'>): void {
     if (this.currentStatus.state === 'disposed') return;
+    // Unavailable stays unavailable: only dispose() follows it.
+    if (this.currentStatus.state === 'unavailable' && status.state !== 'disposed') return;
     this.currentStatus = { kind: 'worker', ...status };
     for (const listener of this.listeners) listener(this.currentStatus);
   }
