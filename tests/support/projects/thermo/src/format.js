@@ -1,0 +1,3 @@
+export function formatTemperature(value, unit) {
+  return `${value.toFixed(1)} °${unit}`;
+}
