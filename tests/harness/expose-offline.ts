@@ -39,7 +39,7 @@ async function runDemo(id: string, options: DemoRunOptions) {
     const handle = await runL2MAC({
       task: scenario.task,
       domain: scenario.domain,
-      settings: demoRunSettings(demo, scenario, 'worker'),
+      settings: demoRunSettings(scenario, 'worker'),
       store,
       llm: createDemoLlm(scenario, { delayMs: options.delayMs ?? 0 }),
       ...(options.sandbox === 'worker'

@@ -11,6 +11,7 @@ import type { SandboxChoice } from '../../sandbox/types.ts';
 import type { RunSettings } from '../../store/types.ts';
 
 export interface DemoEntry {
+  /** Also the `name` of its scenario file. */
   id: string;
   /** The file under `public/demos/`. */
   file: string;
@@ -122,9 +123,9 @@ const DEMO_MODEL_PREFIX = 'demo:';
  * The run settings of a demo run: the scripted "provider" (so the run view can label it as a scripted
  * demo, and no key is ever involved), the demo's name as the model, its step cap, and the given sandbox.
  */
-export function demoRunSettings(demo: DemoEntry, scenario: Scenario, sandbox: SandboxChoice): RunSettings {
+export function demoRunSettings(scenario: Scenario, sandbox: SandboxChoice): RunSettings {
   return {
-    llm: { provider: 'scripted', baseURL: '', model: `${DEMO_MODEL_PREFIX}${demo.id}` },
+    llm: { provider: 'scripted', baseURL: '', model: `${DEMO_MODEL_PREFIX}${scenario.name}` },
     model: { ...SCRIPTED_MODEL },
     limits: { ...DEFAULT_LIMITS, maxSteps: scenario.settings?.maxSteps ?? DEFAULT_LIMITS.maxSteps },
     requirePassingTests: scenario.settings?.requirePassingTests ?? true,

@@ -30,6 +30,7 @@ describe('the demo catalog', () => {
     expect(DEMOS.map((d) => d.domain).sort()).toEqual(['book', 'codebase']);
     for (const demo of DEMOS) {
       const scenario = demoFile(demo.file);
+      expect(scenario.name).toBe(demo.id);
       expect(scenario.domain).toBe(demo.domain);
       expect(scenario.description).toMatch(/scripted demo, not a model/i);
       expect(scenario.expectedFiles).toBeDefined();
@@ -51,8 +52,7 @@ describe('the demo catalog', () => {
   });
 
   it('a demo run names its demo in its settings, so a resumed run gets its script back', async () => {
-    const demo = DEMOS[1]!;
-    const settings = demoRunSettings(demo, book, 'auto');
+    const settings = demoRunSettings(book, 'auto');
     expect(settings.llm).toEqual({ provider: 'scripted', baseURL: '', model: 'demo:stargazing-book' });
     const llm = await demoLlmForRun(settings, { baseUrl: '/', fetch: async (url) => new Response(readFileSync(fileURLToPath(new URL(`../../../public${url}`, import.meta.url)), 'utf8')) });
     expect(llm.scenario.name).toBe(book.name);
@@ -78,7 +78,7 @@ describe('the codebase demo, with real Node running the generated tests', () => 
     const handle = await runL2MAC({
       task: roman.task,
       domain: roman.domain,
-      settings: demoRunSettings(DEMOS[0]!, roman, 'worker'),
+      settings: demoRunSettings(roman, 'worker'),
       store,
       llm,
       sandboxFactory: createNodeSandbox,
