@@ -312,16 +312,20 @@ export class ModuleLoader {
     instance.status = 'evaluating';
     const chain = new Set(ancestors).add(instance);
     const dependencies = instance.record.targets.flatMap((target) => (target.kind === 'file' ? [this.instances.get(target.path)!] : []));
-    const run = (from: number): Promise<void> | undefined => {
-      for (let i = from; i < dependencies.length; i++) {
-        const pending = this.evaluate(dependencies[i]!, chain);
-        if (pending) return pending.then(() => run(i + 1));
+    // As the spec evaluates async modules: every dependency starts in order; an async one does not hold up
+    // its siblings, only this module, which runs when all of them are done.
+    const run = (): Promise<void> | undefined => {
+      const waiting: Promise<void>[] = [];
+      for (const dependency of dependencies) {
+        const pending = this.evaluate(dependency, chain);
+        if (pending) waiting.push(pending);
       }
-      return this.execute(instance);
+      if (waiting.length === 0) return this.execute(instance);
+      return Promise.all(waiting).then(() => this.execute(instance));
     };
     let pending: Promise<void> | undefined;
     try {
-      pending = run(0);
+      pending = run();
     } catch (error) {
       this.finish(instance, error);
       throw error;

@@ -108,6 +108,7 @@ export function blockersOf(project: PreparedProject, entry: string): string[] {
   const reasons = new Set<string>();
   const seen = new Set<string>();
   const paths = new Set(project.paths);
+  const importedBy = (reason: string, path: string) => (reason.includes('(imported by ') ? reason : `${reason} (imported by ${path})`);
   const visit = (path: string) => {
     if (seen.has(path)) return;
     seen.add(path);
@@ -116,7 +117,7 @@ export function blockersOf(project: PreparedProject, entry: string): string[] {
     if (module.failure?.kind === 'unsupported') reasons.add(module.failure.message);
     for (const name of module.missingGlobals) reasons.add(`${MISSING_GLOBALS[name] ?? name} (used in ${path})`);
     module.targets.forEach((target, index) => {
-      if (target.kind === 'unsupported') reasons.add(`${target.reason}${target.reason.includes(' imported by ') ? '' : ` (imported by ${path})`}`);
+      if (target.kind === 'unsupported') reasons.add(importedBy(target.reason, path));
       if (target.kind === 'file') visit(target.path);
       if (target.kind === 'builtin') {
         for (const entryImport of module.imports) {
@@ -128,7 +129,7 @@ export function blockersOf(project: PreparedProject, entry: string): string[] {
     });
     for (const specifier of module.dynamicSpecifiers) {
       const resolution = resolveSpecifier(specifier, path, paths);
-      if (resolution.kind === 'unsupported') reasons.add(`${resolution.reason} (imported by ${path})`);
+      if (resolution.kind === 'unsupported') reasons.add(importedBy(resolution.reason, path));
       if (resolution.kind === 'file') visit(resolution.path);
     }
   };

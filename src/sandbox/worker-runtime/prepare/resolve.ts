@@ -64,6 +64,7 @@ export function resolveSpecifier(specifier: string, importer: string, files: Rea
     if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) {
       const protocol = /^[^:]+:/.exec(specifier)?.[0] ?? '';
       if (protocol === 'http:' || protocol === 'https:') return { kind: 'unsupported', reason: `the network (import of ${specifier})` };
+      if (protocol === 'data:') return { kind: 'unsupported', reason: 'a data: URL import' };
       return {
         kind: 'error',
         code: 'ERR_UNSUPPORTED_ESM_URL_SCHEME',
