@@ -162,6 +162,17 @@ describe('importFromZip: hostile and damaged archives stay bounded', () => {
     expect(tooLarge?.examples[0]?.detail).toMatch(/^over [1-5](\.\d)? MB$/);
   });
 
+  it('a small entry that lies about its size is cut at its declared size and refused as damaged', async () => {
+    // 10,000 letters deflate to a few dozen bytes (inflated in one call into a buffer of the declared size).
+    const bigger = withField(zipOf({ 'a.txt': 'a'.repeat(10_000), 'ok.js': 'ok' }), 0, 'size', 100);
+    const smaller = withField(zipOf({ 'a.txt': 'a'.repeat(100), 'ok.js': 'ok' }), 0, 'size', 150);
+    for (const zip of [bigger, smaller]) {
+      const result = await importFromZip(zip, 'liar.zip');
+      expect(Object.keys(result.files)).toEqual(['ok.js']);
+      expect(skipped(result, 'unreadable')?.examples).toEqual([{ path: 'a.txt', detail: expect.stringMatching(/^damaged: /) }]);
+    }
+  });
+
   it('the whole archive may expand only so far: later entries are not read once the budget is spent', async () => {
     const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.txt`, 'q'.repeat(1000)]));
     const result = await importFromZip(zipOf(files), 'budget.zip', { limits: { maxInflatedBytes: 2500 } });
