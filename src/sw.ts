@@ -28,12 +28,21 @@ interface FetchEventLike extends ExtendableEventLike {
 interface MessageEventLike extends ExtendableEventLike {
   readonly data: unknown;
 }
+/** A static routing rule (the Service Worker Static Routing API, Chromium 123+). */
+interface RouterRule {
+  condition: Record<string, unknown>;
+  source: 'network';
+}
+interface InstallEventLike extends ExtendableEventLike {
+  addRoutes?: (rules: RouterRule | RouterRule[]) => Promise<void>;
+}
 interface ServiceWorkerScope {
   readonly location: Location;
   readonly registration: ServiceWorkerRegistration;
   readonly clients: { claim(): Promise<void> };
   skipWaiting(): Promise<void>;
-  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEventLike) => void): void;
+  addEventListener(type: 'install', listener: (event: InstallEventLike) => void): void;
+  addEventListener(type: 'activate', listener: (event: ExtendableEventLike) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEventLike) => void): void;
   addEventListener(type: 'message', listener: (event: MessageEventLike) => void): void;
   __WB_MANIFEST: Array<PrecacheEntry | string>;
@@ -42,6 +51,20 @@ declare const self: ServiceWorkerScope;
 
 precache(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
+
+// Where the browser supports static routes, requests this worker does not handle (other origins, other
+// methods) go to the network without even waking it: an LLM request and its Authorization header never
+// reach a fetch event. Elsewhere the fetch handler below lets them pass untouched. One rule per call, so
+// a browser that lacks one kind of condition still gets the other.
+self.addEventListener('install', (event) => {
+  const addRoutes = event.addRoutes?.bind(event);
+  if (!addRoutes) return;
+  const rules: RouterRule[] = [
+    { condition: { not: { urlPattern: new URLPattern({ protocol: self.location.protocol.slice(0, -1), hostname: self.location.hostname, port: self.location.port }) } }, source: 'network' },
+    { condition: { not: { requestMethod: 'GET' } }, source: 'network' },
+  ];
+  event.waitUntil(Promise.all(rules.map((rule) => Promise.resolve().then(() => addRoutes(rule)).catch(() => undefined))));
+});
 
 // The first version takes control of the open page at once, so the page can reload into isolation and
 // work offline without a second visit. A later version waits until the page asks (see SKIP_WAITING_MESSAGE):

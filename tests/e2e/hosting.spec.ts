@@ -110,6 +110,16 @@ test.describe('on a static host without COOP/COEP headers', () => {
     expect(demo).toBe(true);
     expect(pageResponses.find((r) => r.url.endsWith('/demos/roman-numerals.json'))?.fromServiceWorker).toBe(true);
 
+    // Chromium reports, per response, whether a static route of the worker sent it straight to the network.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const methods = new Map<string, string>();
+    const routed: { url: string; method: string; router: unknown }[] = [];
+    cdp.on('Network.requestWillBeSent', (event: { requestId: string; request: { method: string } }) => methods.set(event.requestId, event.request.method));
+    cdp.on('Network.responseReceived', (event: { requestId: string; response: { url: string; serviceWorkerRouterInfo?: unknown } }) => {
+      if (event.response.url.startsWith(mock.origin)) routed.push({ url: event.response.url, method: methods.get(event.requestId) ?? '?', router: event.response.serviceWorkerRouterInfo });
+    });
+
     const before = mock.chatRequests.length;
     const result = await page.evaluate(
       async ({ baseURL }) => {
@@ -137,6 +147,9 @@ test.describe('on a static host without COOP/COEP headers', () => {
     expect(llmResponses.map((r) => r.method)).toContain('POST');
     expect(llmResponses.every((r) => !r.fromServiceWorker)).toBe(true);
     expect(serviceWorkerRequests.filter((url) => url.startsWith(mock.origin))).toEqual([]);
+    // Stronger still: the worker's static route sent the POST to the network without a fetch event at all.
+    const post = routed.find((r) => r.method === 'POST');
+    expect(post?.router).toMatchObject({ matchedSourceType: 'network', actualSourceType: 'network' });
   });
 });
 
