@@ -62,7 +62,7 @@ export const CHOICE_LABELS: Record<SandboxChoice, string> = {
 const WORKER_LIMITS = 'tests run in the browser without a network; packages, fs and child processes need WebContainer';
 
 function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Boots WebContainer with a time limit; rejects with the reason it is unavailable. */

@@ -31,8 +31,8 @@ const PATH_EXPORTS = [
 ];
 const TIMERS_EXPORTS = ['clearImmediate', 'clearInterval', 'clearTimeout', 'promises', 'setImmediate', 'setInterval', 'setTimeout'];
 const UTIL_TYPES_EXPORTS = [
-  'isAnyArrayBuffer', 'isArrayBuffer', 'isArrayBufferView', 'isAsyncFunction', 'isBigInt64Array',
-  'isBigUint64Array', 'isBooleanObject', 'isBoxedPrimitive', 'isDataView', 'isDate', 'isFloat32Array',
+  'isAnyArrayBuffer', 'isArgumentsObject', 'isArrayBuffer', 'isArrayBufferView', 'isAsyncFunction', 'isBigInt64Array',
+  'isBigIntObject', 'isBigUint64Array', 'isBooleanObject', 'isBoxedPrimitive', 'isDataView', 'isDate', 'isFloat32Array',
   'isFloat64Array', 'isGeneratorFunction', 'isGeneratorObject', 'isInt16Array', 'isInt32Array', 'isInt8Array',
   'isMap', 'isMapIterator', 'isNativeError', 'isNumberObject', 'isPromise', 'isRegExp', 'isSet',
   'isSetIterator', 'isSharedArrayBuffer', 'isStringObject', 'isSymbolObject', 'isTypedArray', 'isUint16Array',
@@ -67,7 +67,10 @@ export const SHIMMED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   'node:timers': TIMERS_EXPORTS,
   'node:timers/promises': ['scheduler', 'setImmediate', 'setTimeout'],
   'node:process': ['argv', 'cwd', 'env', 'exit', 'exitCode', 'hrtime', 'nextTick', 'platform', 'stderr', 'stdout', 'version', 'versions'],
-  'node:console': ['assert', 'debug', 'error', 'info', 'log', 'table', 'trace', 'warn'],
+  'node:console': [
+    'assert', 'count', 'countReset', 'debug', 'dir', 'error', 'group', 'groupCollapsed', 'groupEnd', 'info', 'log',
+    'table', 'time', 'timeEnd', 'timeLog', 'trace', 'warn',
+  ],
   'node:os': ['EOL', 'arch', 'availableParallelism', 'endianness', 'platform', 'type'],
   'node:crypto': ['getRandomValues', 'randomInt', 'randomUUID', 'subtle', 'webcrypto'],
 };

@@ -136,8 +136,14 @@ export class EventEmitter {
     return this.removeListener(name, listener);
   }
 
+  /** Event names as Node keeps them (an object's own keys): strings first, then symbols. */
+  #names(): EventName[] {
+    const keys = [...this.#events.keys()];
+    return [...keys.filter((key) => typeof key === 'string'), ...keys.filter((key) => typeof key === 'symbol')];
+  }
+
   removeAllListeners(name?: EventName): this {
-    const names = name === undefined ? [...this.#events.keys()].filter((n) => n !== 'removeListener') : [name];
+    const names = name === undefined ? this.#names().filter((n) => n !== 'removeListener') : [name];
     for (const eventName of names) {
       const list = this.#events.get(eventName) ?? [];
       for (let i = list.length - 1; i >= 0; i--) this.removeListener(eventName, list[i]!);
@@ -179,7 +185,7 @@ export class EventEmitter {
   }
 
   eventNames(): EventName[] {
-    return [...this.#events.keys()];
+    return this.#names();
   }
 }
 EventEmitter.EventEmitter = EventEmitter;

@@ -11,6 +11,7 @@ import assert from 'assert/build/assert.js';
 import { isDeepStrictEqual } from 'assert/build/internal/util/comparisons.js';
 import util from 'util/util.js';
 import { UnsupportedError } from '../errors.ts';
+import { SHIMMED_EXPORTS } from './catalog.ts';
 import pathModule from './path.ts';
 import { eventsModule } from './events.ts';
 import { timersPromises, type NodeTimers } from './timers.ts';
@@ -95,6 +96,11 @@ function randomInt(min: number, max?: number): number {
   }
 }
 
+/** The names the catalog lists, from a module object that may have more (Node dropped some of them). */
+function pickExports(name: string, from: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries((SHIMMED_EXPORTS[name] ?? []).map((key) => [key, from[key]]));
+}
+
 /** Every shimmed built-in's exports, built once per worker. */
 export function createBuiltins(services: BuiltinServices): (name: string) => Record<string, unknown> {
   const timers = services.timers;
@@ -123,7 +129,7 @@ export function createBuiltins(services: BuiltinServices): (name: string) => Rec
     'node:path/posix': () => ({ ...pathModule, default: pathModule }),
     'node:events': () => eventsModule(),
     'node:util': () => moduleOf('node:util', utilExports(), true),
-    'node:util/types': () => moduleOf('node:util/types', { ...util.types }),
+    'node:util/types': () => moduleOf('node:util/types', pickExports('node:util/types', util.types)),
     'node:url': () => moduleOf('node:url', { URL, URLSearchParams, fileURLToPath, pathToFileURL }, true),
     'node:timers': () => moduleOf('node:timers', { ...timerExports, promises }),
     'node:timers/promises': () => moduleOf('node:timers/promises', promises),
