@@ -4,11 +4,10 @@
  * and a sandbox factory for the run's sandbox choice. Relays each run's events to the UI and says when a
  * drive ends. One drive per run in this tab; another tab's drive is refused by the run's lock.
  */
-import { approvePlan, editStepAndRerun, restoreFilesToStep, skipStep } from '../l2mac/controls.ts';
 import type { RunEvent, RunEventListener, StatusEvent } from '../l2mac/events.ts';
 import { initialCheckpoint } from '../l2mac/checkpoint.ts';
 import { isResumable, isTerminal } from '../l2mac/run-state.ts';
-import { resumeRun, runL2MAC, type DriveDeps, type RunHandle } from '../l2mac/run.ts';
+import type { DriveDeps, NewRunOptions, RunHandle } from '../l2mac/run.ts';
 import type { LlmPort, ModelInfo } from '../llm/types.ts';
 import type { SandboxChoice, SandboxFactory } from '../sandbox/types.ts';
 import type { AppStore, RunRecord, RunSettings } from '../store/types.ts';
@@ -16,8 +15,8 @@ import type { AppSettings, RunDriver, StartRunInput } from './types.ts';
 
 export interface RunDriverDeps {
   store: AppStore;
-  /** The LLM for a run's settings (already wrapped with retries). Throws when no key is available. */
-  createLlm(settings: RunSettings): Promise<LlmPort>;
+  /** The LLM for a run (already wrapped with retries). Throws when no key is available. */
+  createLlm(run: Pick<RunRecord, 'settings' | 'task'>): Promise<LlmPort>;
   /** Makes the sandbox a run uses, for its sandbox choice. */
   sandboxFactory(choice: SandboxChoice): SandboxFactory;
   /** The app's saved settings (a new run snapshots them). */
@@ -27,6 +26,14 @@ export interface RunDriverDeps {
   isOnline(): boolean;
   clock?: () => number;
 }
+
+/** The control unit, loaded with the first run (it is not needed to show the app). */
+async function controlUnit() {
+  const [run, controls] = await Promise.all([import('../l2mac/run.ts'), import('../l2mac/controls.ts')]);
+  return { ...run, ...controls };
+}
+
+export type NewRunStart = Pick<NewRunOptions, 'task' | 'domain' | 'files' | 'filesFromRun' | 'origin' | 'title'>;
 
 const CANCELLED_REASON = 'Cancelled by the user.';
 
@@ -50,16 +57,22 @@ export class BrowserRunDriver implements RunDriver {
       planFirst: input.planFirst,
     };
     if (input.promptProgram?.length) settings.promptProgram = input.promptProgram;
-    const deps = await this.driveDeps(settings);
-    const options: Parameters<typeof runL2MAC>[0] = { ...deps, task: input.task, domain: input.domain, settings };
-    if (input.filesFromRun) options.filesFromRun = input.filesFromRun;
-    if (input.files) options.files = input.files;
-    return this.track(await runL2MAC(options));
+    const start: NewRunStart = { task: input.task, domain: input.domain };
+    if (input.filesFromRun) start.filesFromRun = input.filesFromRun;
+    if (input.files) start.files = input.files;
+    return this.startWith(settings, start);
+  }
+
+  /** Creates and drives a run with exactly these settings (a scripted demo, or a run of the form). */
+  async startWith(settings: RunSettings, start: NewRunStart): Promise<string> {
+    const [deps, { runL2MAC }] = await Promise.all([this.driveDeps({ settings, task: start.task }), controlUnit()]);
+    return this.track(await runL2MAC({ ...deps, ...start, settings }));
   }
 
   async resume(runId: string): Promise<void> {
     const run = await this.stoppedRun(runId);
-    this.track(await resumeRun(runId, await this.driveDeps(run.settings)));
+    const { resumeRun } = await controlUnit();
+    this.track(await resumeRun(runId, await this.driveDeps(run)));
   }
 
   isDriving(runId: string): boolean {
@@ -103,21 +116,25 @@ export class BrowserRunDriver implements RunDriver {
 
   async approvePlan(runId: string, steps: string[]): Promise<void> {
     const run = await this.stoppedRun(runId);
-    this.track(await approvePlan(runId, steps, await this.driveDeps(run.settings)));
+    const { approvePlan } = await controlUnit();
+    this.track(await approvePlan(runId, steps, await this.driveDeps(run)));
   }
 
   async skipStep(runId: string): Promise<void> {
     const run = await this.stoppedRun(runId);
-    this.track(await skipStep(runId, await this.driveDeps(run.settings)));
+    const { skipStep } = await controlUnit();
+    this.track(await skipStep(runId, await this.driveDeps(run)));
   }
 
   async editStepAndRerun(runId: string, step: number, instruction: string): Promise<void> {
     const run = await this.stoppedRun(runId);
-    this.track(await editStepAndRerun(runId, step - 1, instruction, await this.driveDeps(run.settings)));
+    const { editStepAndRerun } = await controlUnit();
+    this.track(await editStepAndRerun(runId, step - 1, instruction, await this.driveDeps(run)));
   }
 
   async restoreFilesToStep(runId: string, step: number): Promise<void> {
     if (this.handles.has(runId)) throw new Error('Pause the run before restoring its files.');
+    const { restoreFilesToStep } = await controlUnit();
     const deps: Parameters<typeof restoreFilesToStep>[2] = { store: this.deps.store, onEvent: (event) => this.dispatch(event) };
     if (this.deps.clock) deps.clock = this.deps.clock;
     await restoreFilesToStep(runId, step, deps);
@@ -130,11 +147,11 @@ export class BrowserRunDriver implements RunDriver {
     return run;
   }
 
-  private async driveDeps(settings: RunSettings): Promise<DriveDeps> {
+  private async driveDeps(run: Pick<RunRecord, 'settings' | 'task'>): Promise<DriveDeps> {
     const deps: DriveDeps = {
       store: this.deps.store,
-      llm: await this.deps.createLlm(settings),
-      sandboxFactory: this.deps.sandboxFactory(settings.sandbox),
+      llm: await this.deps.createLlm(run),
+      sandboxFactory: this.deps.sandboxFactory(run.settings.sandbox),
       onEvent: (event) => this.dispatch(event),
       isOnline: () => this.deps.isOnline(),
     };

@@ -5,14 +5,17 @@
  */
 import type { RunEventListener } from '../l2mac/events.ts';
 import type { Domain, Limits } from '../l2mac/run-state.ts';
-import type { LlmSettings, ModelInfo } from '../llm/types.ts';
-import type { SandboxChoice, SandboxStatus } from '../sandbox/types.ts';
+import type { ConnectionReport } from '../llm/connection-test.ts';
+import type { ProviderPreset } from '../llm/providers.ts';
+import type { RunCostEstimate } from '../llm/usage.ts';
+import type { LlmSettings, ModelInfo, ProviderId } from '../llm/types.ts';
+import type { KeyStorage } from '../store/key-storage.ts';
+import type { Scenario } from '../llm/scenario.ts';
+import type { SandboxChoiceState } from '../sandbox/choose.ts';
+import type { SandboxChoice } from '../sandbox/types.ts';
 import type { AppStore } from '../store/types.ts';
 
-/** "remember on this device" (localStorage) or "this tab only" (sessionStorage), DESIGN.md §6. */
-export type KeyMode = 'local' | 'session';
-
-/** The settings a user edits (DESIGN.md §6–§8). Never the key: that lives in `KeyVault`. */
+/** The settings a user edits (DESIGN.md §6–§8). Never the key: that lives in `KeyStorage`. */
 export interface AppSettings {
   llm: LlmSettings;
   defaultSandbox: SandboxChoice;
@@ -20,12 +23,8 @@ export interface AppSettings {
   requirePassingTests: boolean;
 }
 
-export interface KeyVault {
-  /** The stored key for this base URL's origin, or null (none, or stored for another origin). */
-  read(baseURL: string): { key: string; mode: KeyMode } | null;
-  write(baseURL: string, key: string, mode: KeyMode): void;
-  clear(): void;
-}
+/** Where the key is kept (`src/store/key-storage.ts`): "remember on this device" or "this tab only". */
+export type KeyVault = Pick<KeyStorage, 'read' | 'save' | 'clear' | 'status' | 'setBaseUrl'>;
 
 export interface StartRunInput {
   task: string;
@@ -66,44 +65,16 @@ export interface RunDriver {
   restoreFilesToStep(runId: string, step: number): Promise<void>;
 }
 
-export interface ProviderPreset {
-  id: LlmSettings['provider'];
-  label: string;
-  baseURL: string;
-  /** A model to suggest when the preset is chosen. */
-  model?: string;
-  /** The provider needs no key (local servers). */
-  keyless?: boolean;
-  note?: string;
-}
-
-export interface ConnectionCheck {
-  ok: boolean | null;
-  label: string;
-  detail?: string;
-}
-
-export interface ConnectionReport {
-  checks: ConnectionCheck[];
-  /** Advice shown under the checks (CORS fix for local servers, Ollama's num_ctx). */
-  hints: string[];
-}
-
-export interface CostEstimate {
-  lowUsd: number;
-  highUsd: number;
-  note: string;
-}
-
 /** LLM facts the settings and the New run form need, from `src/llm/`. */
 export interface LlmCatalog {
   presets: readonly ProviderPreset[];
   /** The model table's row for exactly this id, or null (an unknown model: ask for its context window). */
-  lookupModel(id: string): ModelInfo | null;
+  lookupModel(id: string, provider?: ProviderId): ModelInfo | null;
   /** The model in effect: the table row (or a blank one) with the user's overrides. */
   resolveModel(settings: LlmSettings): ModelInfo | null;
   testConnection(settings: LlmSettings, apiKey: string, signal: AbortSignal): Promise<ConnectionReport>;
-  estimateCost(input: { model: ModelInfo; domain: Domain; limits: Limits; steps?: number }): CostEstimate | null;
+  /** A cost range before a run starts, with its assumptions in words. */
+  estimateCost(input: { model: ModelInfo; steps: number; task: string; completionReserveCap: number }): RunCostEstimate;
 }
 
 /** Browser services around a run (DESIGN.md §9). */
@@ -119,9 +90,9 @@ export interface RunEnvironment {
 }
 
 export interface SandboxInfo {
-  /** The sandbox that runs would use now, and its state. */
-  status: SandboxStatus | null;
-  /** Why WebContainer cannot be used here (not cross-origin isolated, iOS, boot timed out), if so. */
+  /** The page's latest sandbox choice state: which sandbox is active and why, in words. */
+  state: SandboxChoiceState | null;
+  /** Why WebContainer cannot be used in this page (not cross-origin isolated, iOS, it did not boot), if so. */
   webContainerProblem: string | null;
 }
 
@@ -131,7 +102,10 @@ export interface AppServices {
   keys: KeyVault;
   llm: LlmCatalog;
   environment: RunEnvironment;
-  sandboxInfo(choice: SandboxChoice): SandboxInfo;
+  sandboxInfo(): SandboxInfo;
+  onSandboxState(listener: (state: SandboxChoiceState) => void): () => void;
+  /** Starts a scripted demo run (no key, no network); resolves with its id. */
+  startDemo(scenario: Scenario): Promise<string>;
   loadSettings(): Promise<AppSettings>;
   saveSettings(settings: AppSettings): Promise<void>;
   /** Builds the zip of a run's current files and saves it as a download. */

@@ -4,6 +4,7 @@
  * Created once by `App.svelte` from the services the composition root made; no module-level state.
  */
 import type { AppServices, AppSettings } from '../../app/types.ts';
+import type { SandboxChoiceState } from '../../sandbox/choose.ts';
 import { RunHistory } from './history.svelte.ts';
 import { NewRunForm } from './new-run-form.svelte.ts';
 import { RunSession } from './run-session.svelte.ts';
@@ -20,6 +21,9 @@ export class AppState {
   settingsOpen = $state(false);
   ready = $state(false);
   loadError: string | null = $state(null);
+  /** Which sandbox the page uses and why (DESIGN.md §7: the active one always visible). */
+  sandboxState: SandboxChoiceState | null = $state.raw(null);
+  webContainerProblem: string | null = $state(null);
   /** A short message for the live region (announced to screen readers, shown briefly). */
   announcement = $state('');
 
@@ -49,6 +53,14 @@ export class AppState {
     }
     this.cleanups.push(this.services.driver.onDriveEnd((runId) => void this.onDriveEnd(runId)));
     this.cleanups.push(this.services.environment.onOnline(() => void this.resumeOffline()));
+    this.sandboxState = this.services.sandboxInfo().state;
+    this.webContainerProblem = this.services.sandboxInfo().webContainerProblem;
+    this.cleanups.push(
+      this.services.onSandboxState((state) => {
+        this.sandboxState = state;
+        this.webContainerProblem = this.services.sandboxInfo().webContainerProblem;
+      }),
+    );
     // After a reload the app reopens the most recent run (DESIGN.md §9).
     const latest = this.history.latest;
     if (latest) await this.openRun(latest.id);
@@ -61,7 +73,7 @@ export class AppState {
   }
 
   refreshKey(): void {
-    this.hasKey = this.settings ? this.services.keys.read(this.settings.llm.baseURL) !== null : false;
+    this.hasKey = this.settings ? this.services.keys.read(this.settings.llm.baseURL).key !== null : false;
   }
 
   openSettings(): void {

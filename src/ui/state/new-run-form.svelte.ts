@@ -2,7 +2,8 @@
  * The New run form (DESIGN.md §9): task, domain, step cap, "Require passing tests", sandbox (the default
  * from Settings, overridable here), an optional prompt program, the cost estimate, Run and Plan first.
  */
-import type { AppServices, AppSettings, CostEstimate, StartRunInput } from '../../app/types.ts';
+import type { AppServices, AppSettings, StartRunInput } from '../../app/types.ts';
+import type { RunCostEstimate } from '../../llm/usage.ts';
 import { MAX_STEPS_CEILING, type Domain } from '../../l2mac/run-state.ts';
 import type { SandboxChoice } from '../../sandbox/types.ts';
 import { parsePromptProgram } from '../model/prompt-program.ts';
@@ -33,18 +34,24 @@ export class NewRunForm {
     return this.useProgram ? parsePromptProgram(this.programText) : [];
   }
 
-  estimate(settings: AppSettings | null): CostEstimate | null {
+  /** The cost range before Run (DESIGN.md §4), or null when the model is not known yet. */
+  estimate(settings: AppSettings | null): RunCostEstimate | null {
     if (!settings) return null;
     const model = this.services.llm.resolveModel(settings.llm);
     if (!model) return null;
-    const steps = this.programSteps.length || this.maxSteps;
-    return this.services.llm.estimateCost({ model, domain: this.domain, limits: { ...settings.limits, maxSteps: this.maxSteps }, steps });
+    const steps = this.programSteps.length || Math.max(1, Math.round(this.maxSteps) || 1);
+    return this.services.llm.estimateCost({ model, steps, task: this.task, completionReserveCap: settings.limits.completionReserveCap });
+  }
+
+  /** Whether the provider needs a key (local servers do not). */
+  needsKey(settings: AppSettings): boolean {
+    return this.services.llm.presets.find((p) => p.id === settings.llm.provider)?.needsKey ?? true;
   }
 
   /** What is missing before a run can start, in words; null when it can. */
   blocker(settings: AppSettings | null, hasKey: boolean): string | null {
     if (!settings) return 'Open Settings to choose a provider and model first.';
-    if (!hasKey && !this.services.llm.presets.find((p) => p.id === settings.llm.provider)?.keyless) {
+    if (!hasKey && this.needsKey(settings)) {
       return 'Open Settings to enter your API key first.';
     }
     if (!this.task.trim()) return 'Describe the task first.';

@@ -4,7 +4,9 @@
  * the run limits. Editing happens on a draft; Save validates it, stores the settings (never the key) and
  * the key (only in localStorage or sessionStorage, bound to the base URL's origin).
  */
-import type { AppServices, AppSettings, ConnectionReport, KeyMode } from '../../app/types.ts';
+import type { AppServices, AppSettings } from '../../app/types.ts';
+import type { ConnectionReport } from '../../llm/connection-test.ts';
+import type { KeyPersistence } from '../../store/key-storage.ts';
 import type { Limits } from '../../l2mac/run-state.ts';
 import type { LlmSettings, ModelInfo, ProviderId } from '../../llm/types.ts';
 import type { SandboxChoice } from '../../sandbox/types.ts';
@@ -36,7 +38,7 @@ export class SettingsForm {
   provider: ProviderId = $state('openai');
   baseURL = $state('');
   apiKey = $state('');
-  keyMode: KeyMode = $state('session');
+  keyMode: KeyPersistence = $state('tab');
   model = $state('');
   apiVersion = $state('');
   /** Editable model values; empty means "the table's value". */
@@ -66,7 +68,7 @@ export class SettingsForm {
   /** The table's row for the model as typed (exact match, no fuzzy matching), or null. */
   get tableModel(): ModelInfo | null {
     const id = this.model.trim();
-    return id ? this.services.llm.lookupModel(id) : null;
+    return id ? this.services.llm.lookupModel(id, this.provider) : null;
   }
 
   get modelKnown(): boolean {
@@ -94,8 +96,8 @@ export class SettingsForm {
     this.requirePassingTests = settings.requirePassingTests;
     this.limits = { ...settings.limits };
     const stored = this.services.keys.read(llm.baseURL);
-    this.apiKey = stored?.key ?? '';
-    this.keyMode = stored?.mode ?? 'session';
+    this.apiKey = stored.key ?? '';
+    this.keyMode = stored.persistence ?? 'tab';
     this.keyOrigin = originOf(llm.baseURL);
     this.keyNotice = null;
     this.errors = {};
@@ -109,7 +111,15 @@ export class SettingsForm {
     this.provider = id;
     if (!preset) return;
     if (preset.baseURL) this.setBaseURL(preset.baseURL);
-    if (preset.model && !this.model.trim()) this.model = preset.model;
+    else this.setBaseURL('');
+    if (!this.modelIsCustom()) this.model = preset.defaultModel;
+    if (preset.apiVersion) this.apiVersion = preset.apiVersion;
+  }
+
+  /** Whether the model field holds something other than a preset's default model. */
+  private modelIsCustom(): boolean {
+    const model = this.model.trim();
+    return model !== '' && !this.presets.some((p) => p.defaultModel === model);
   }
 
   /** A new base URL; a change of origin drops the key (DESIGN.md §6) and says so. */
@@ -179,7 +189,7 @@ export class SettingsForm {
     if (Object.keys(this.validate()).length) return null;
     const settings = this.toSettings();
     await this.services.saveSettings(settings);
-    if (this.apiKey) this.services.keys.write(settings.llm.baseURL, this.apiKey, this.keyMode);
+    if (this.apiKey) this.services.keys.save(this.apiKey, settings.llm.baseURL, this.keyMode);
     else this.services.keys.clear();
     this.keyOrigin = originOf(settings.llm.baseURL);
     this.saved = true;

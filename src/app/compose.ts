@@ -1,0 +1,123 @@
+/**
+ * The composition root (DESIGN.md §3): the one place that wires implementations together in the browser.
+ * It opens the IndexedDB store (recovering runs a closed tab left running), keeps the key in
+ * `KeyStorage`, makes an OpenAI-compatible LLM (with retries) from a run's settings, picks each drive's
+ * sandbox, and hands the UI one `AppServices`.
+ */
+import { withRetries } from '../llm/retry.ts';
+import { lookupModel, resolveModel } from '../llm/models.ts';
+import { PROVIDER_PRESETS, providerPreset } from '../llm/providers.ts';
+import { estimateRunCost } from '../llm/usage.ts';
+import { estimateTextTokens } from '../llm/estimate.ts';
+import type { Scenario } from '../llm/scenario.ts';
+import type { LlmPort } from '../llm/types.ts';
+import { IdbStore } from '../store/indexeddb.ts';
+import { KeyStorage, originOf } from '../store/key-storage.ts';
+import { requestPersistentStorage } from '../store/persist.ts';
+import { recoverInterruptedRuns } from '../store/recovery.ts';
+import { zipFiles } from '../store/export.ts';
+import type { AppStore, RunRecord } from '../store/types.ts';
+import { createDemoLlm, DEMOS, demoRunSettings, demoSandboxChoice, loadDemo } from '../ui/demos/demo-catalog.ts';
+import { downloadName, saveDownload } from './download.ts';
+import { BrowserRunEnvironment } from './environment.ts';
+import { BrowserRunDriver } from './run-driver.ts';
+import { PageSandboxes } from './sandboxes.ts';
+import { SettingsRepository } from './settings-repository.ts';
+import type { AppServices, LlmCatalog } from './types.ts';
+
+/** Thrown when a run needs a key and none is stored for its base URL's origin. */
+export class MissingKeyError extends Error {
+  override name = 'MissingKeyError';
+}
+
+export const llmCatalog: LlmCatalog = {
+  presets: PROVIDER_PRESETS,
+  lookupModel: (id, provider) => lookupModel(id, {}, provider) ?? null,
+  resolveModel: (settings) => resolveModel(settings) ?? null,
+  testConnection: async (settings, apiKey, signal) => (await import('../llm/connection-test.ts')).testConnection(settings, apiKey, { signal }),
+  estimateCost: ({ model, steps, task, completionReserveCap }) =>
+    estimateRunCost({ model, steps, taskTokens: estimateTextTokens(task), completionReserveCap }),
+};
+
+/** The scenario of a scripted demo run (kept while this page lives; found again by task after a reload). */
+class DemoScenarios {
+  private readonly byTask = new Map<string, Scenario>();
+
+  remember(scenario: Scenario): void {
+    this.byTask.set(scenario.task, scenario);
+  }
+
+  async forRun(run: Pick<RunRecord, 'task'>): Promise<Scenario> {
+    const known = this.byTask.get(run.task);
+    if (known) return known;
+    for (const demo of DEMOS) {
+      const scenario = await loadDemo(demo).catch(() => null);
+      if (scenario) this.remember(scenario);
+      if (scenario?.task === run.task) return scenario;
+    }
+    throw new Error('This scripted demo’s recorded replies could not be found, so it cannot continue.');
+  }
+}
+
+export interface ComposeOptions {
+  /** IndexedDB database name (tests may isolate themselves). */
+  dbName?: string;
+  onStoreClosed?: () => void;
+}
+
+export async function createAppServices(options: ComposeOptions = {}): Promise<AppServices> {
+  const store: AppStore = await IdbStore.open({
+    ...(options.dbName ? { name: options.dbName } : {}),
+    ...(options.onStoreClosed ? { onVersionChange: options.onStoreClosed } : {}),
+  });
+  await recoverInterruptedRuns(store);
+  void requestPersistentStorage();
+
+  const keys = new KeyStorage();
+  const sandboxes = new PageSandboxes();
+  const environment = new BrowserRunEnvironment();
+  const settings = new SettingsRepository(store);
+  const demos = new DemoScenarios();
+
+  const createLlm = async (run: Pick<RunRecord, 'settings' | 'task'>): Promise<LlmPort> => {
+    const { llm, model, limits } = run.settings;
+    if (llm.provider === 'scripted') return createDemoLlm(await demos.forRun(run));
+    const key = keys.read(llm.baseURL).key;
+    if (!key && providerPreset(llm.provider)?.needsKey !== false) {
+      throw new MissingKeyError(`No API key is stored for ${originOf(llm.baseURL) ?? llm.baseURL}: enter it in Settings, then try again.`);
+    }
+    const { createOpenAiLlm } = await import('../llm/openai.ts');
+    const inner = await createOpenAiLlm(llm, key ?? '', model, { completionReserveCap: limits.completionReserveCap });
+    return withRetries(inner, { maxRetries: limits.llmRetries });
+  };
+
+  const driver = new BrowserRunDriver({
+    store,
+    createLlm,
+    sandboxFactory: (choice) => sandboxes.factory(choice),
+    settings: () => settings.load(),
+    resolveModel: (llm) => resolveModel(llm) ?? null,
+    isOnline: () => navigator.onLine,
+  });
+
+  return {
+    store,
+    driver,
+    keys,
+    llm: llmCatalog,
+    environment,
+    sandboxInfo: () => ({ state: sandboxes.state, webContainerProblem: sandboxes.webContainerProblem() }),
+    onSandboxState: (listener) => sandboxes.onState(listener),
+    loadSettings: () => settings.load(),
+    saveSettings: (next) => settings.save(next),
+    async downloadZip(runId) {
+      const run = await store.getRun(runId);
+      const files = await store.readAllFiles(runId);
+      saveDownload(zipFiles(files), downloadName(run?.title || run?.task || 'l2mac-run', '.zip'));
+    },
+    async startDemo(scenario) {
+      demos.remember(scenario);
+      return driver.startWith(demoRunSettings(scenario, demoSandboxChoice(navigator.onLine)), { task: scenario.task, domain: scenario.domain });
+    },
+  };
+}
