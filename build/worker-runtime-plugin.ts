@@ -32,7 +32,8 @@ export async function bundleWorkerRuntime(entry = ENTRY): Promise<WorkerRuntimeB
     transform: { define: { 'process.env.NODE_DEBUG': 'undefined' } },
   });
   try {
-    const { output } = await bundle.generate({ format: 'esm', minify: true, codeSplitting: false });
+    // keepNames: class and function names show in the stack traces of failures (`TestContext.<anonymous>`).
+    const { output } = await bundle.generate({ format: 'esm', minify: true, keepNames: true, codeSplitting: false });
     const chunk = output.find((item) => item.type === 'chunk');
     if (!chunk || output.length !== 1) throw new Error('The worker runtime must bundle into exactly one chunk.');
     return { code: chunk.code, files: chunk.moduleIds.filter((id) => !id.startsWith('\0')) };

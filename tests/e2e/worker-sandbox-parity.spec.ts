@@ -1,6 +1,6 @@
 /**
  * The same test files under real `node --test` (the Node sandbox, in this Playwright process) and in the
- * worker sandbox in Chromium: counts, failing names (in order) and time-outs must be equal. Includes the
+ * worker sandbox in Chromium: counts, failing names (in order), their locations and time-outs must be equal. Includes the
  * projects the in-process unit run cannot contain (errors nobody catches, exit codes).
  */
 import { expect, test } from '@playwright/test';
@@ -25,6 +25,7 @@ function comparable(report: TestReport) {
     skipped: report.skipped,
     todo: report.todo,
     failing: report.failures.map((failure) => failure.name),
+    locations: report.failures.map((failure) => failure.location),
     timedOut: report.timedOut,
     unsupported: report.unsupported,
   };

@@ -31,6 +31,11 @@ export interface TransformedModule {
   bodyOffset: number;
   /** `[sourceStart, sourceEnd, outputStart, outputEnd]` per replacement, body-relative (`positions.ts`). */
   replacements: number[];
+  /**
+   * Output offsets just after each rewritten callee (`(0,__l2m$n0.f)`): V8 reports a call there, Node at
+   * the callee's start, so these map to the replacement's source start.
+   */
+  callees: number[];
   /** Uses top-level await. */
   async: boolean;
   requests: ModuleRequest[];

@@ -27,7 +27,7 @@ function sourcePosition(module: MappedModule, line: number, column: number): { l
   module.sourceStarts ??= lineStarts(module.record.source);
   const offset = offsetOf(module.codeStarts, line, column) - module.record.bodyOffset;
   if (offset < 0) return { line: 1, column: 1 };
-  return positionOf(module.sourceStarts, sourceOffset(module.record.replacements, offset));
+  return positionOf(module.sourceStarts, sourceOffset(module.record.replacements, offset, module.record.callees));
 }
 
 const FRAME_URL = /((?:blob:|data:)[^\s()]*?):(\d+):(\d+)/;

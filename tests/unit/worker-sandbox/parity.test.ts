@@ -1,6 +1,7 @@
 /**
  * The same test files under real `node --test` (the Node sandbox) and under the worker sandbox's runtime
- * (in this process): the reports must agree on counts, failing names (in order) and time-outs.
+ * (in this process): the reports must agree on counts, failing names (in order), their locations and
+ * time-outs.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findTestFiles } from '../../../src/sandbox/test-files.ts';
@@ -17,6 +18,7 @@ export function comparable(report: TestReport) {
     skipped: report.skipped,
     todo: report.todo,
     failing: report.failures.map((failure) => failure.name),
+    locations: report.failures.map((failure) => failure.location),
     timedOut: report.timedOut,
     unsupported: report.unsupported,
   };

@@ -146,3 +146,15 @@ describe('positions map back to the source', () => {
     );
   });
 });
+
+describe('a call of an imported function is located where Node locates it', () => {
+  test('just after the rewritten callee maps to the callee’s start', () => {
+    const source = "import { test } from 'node:test';\n  test('x', () => {});\n";
+    const module = transformModule(source);
+    const call = module.code.indexOf("('x'") - module.bodyOffset;
+    const starts = lineStarts(source);
+    expect(positionOf(starts, sourceOffset(module.replacements, call, module.callees))).toEqual({ line: 2, column: 3 });
+    // Without the callee list, the same offset is the source position after `test`.
+    expect(positionOf(starts, sourceOffset(module.replacements, call))).toEqual({ line: 2, column: 7 });
+  });
+});

@@ -35,13 +35,17 @@ export function offsetOf(starts: readonly number[], line: number, column: number
   return start + Math.max(column, 1) - 1;
 }
 
-/** The source offset of an output offset: inside a replacement, its source start. */
-export function sourceOffset(replacements: readonly number[], outputOffset: number): number {
+/**
+ * The source offset of an output offset: inside a replacement, its source start; just after a rewritten
+ * callee (`callees`), the callee's source start, where Node places the call.
+ */
+export function sourceOffset(replacements: readonly number[], outputOffset: number, callees: readonly number[] = []): number {
+  const atCall = callees.includes(outputOffset);
   let delta = 0;
   for (let i = 0; i + 3 < replacements.length; i += 4) {
     const [sourceStart, sourceEnd, outputStart, outputEnd] = replacements.slice(i, i + 4) as [number, number, number, number];
     if (outputOffset < outputStart) break;
-    if (outputOffset < outputEnd) return sourceStart;
+    if (outputOffset < outputEnd || (atCall && outputOffset === outputEnd)) return sourceStart;
     delta = sourceEnd - outputEnd;
   }
   return outputOffset + delta;

@@ -68,7 +68,7 @@ class ModuleTransform {
   private readonly requests: ModuleRequest[] = [];
   private readonly bindings = new Map<string, ImportBinding>();
   private readonly exportGetters = new Map<string, string>();
-  private readonly result: Omit<TransformedModule, 'code' | 'bodyOffset' | 'replacements' | 'source' | 'format' | 'async'> = {
+  private readonly result: Omit<TransformedModule, 'code' | 'bodyOffset' | 'replacements' | 'callees' | 'source' | 'format' | 'async'> = {
     requests: this.requests,
     imports: [],
     localExports: [],
@@ -255,12 +255,14 @@ class ModuleTransform {
     const header = this.header(isAsync);
     const body: string[] = [];
     const replacements: number[] = [];
+    const callees: number[] = [];
     let cursor = 0;
     let output = 0;
     for (const { start, end, text } of sorted) {
       body.push(this.code.slice(cursor, start));
       output += start - cursor;
       replacements.push(start, end, output, output + text.length);
+      if (text.startsWith('(0,')) callees.push(output + text.length);
       body.push(text);
       output += text.length;
       cursor = end;
@@ -272,6 +274,7 @@ class ModuleTransform {
       source: this.code,
       bodyOffset: header.length,
       replacements,
+      callees,
       async: isAsync,
       ...this.result,
     };
@@ -292,6 +295,7 @@ export function jsonModule(text: string): TransformedModule {
     source: text,
     bodyOffset: 0,
     replacements: [],
+    callees: [],
     async: false,
     requests: [],
     imports: [],
