@@ -56,6 +56,8 @@ export interface SkipGroup {
   unit: 'file' | 'folder';
   /** The first few, in path order. */
   examples: SkipExample[];
+  /** How many more there are than `examples` shows (in the examples' terms: files, or folders for ignored folders). */
+  unshown: number;
 }
 
 export interface ImportSummary {
@@ -114,7 +116,9 @@ export class SummaryBuilder {
     this.foldIgnoredFolders();
     const skipped = SKIP_REASONS.flatMap((reason) => {
       const group = this.groups.get(reason);
-      return group && group.count > 0 ? [{ ...group, examples: [...group.examples] }] : [];
+      if (!group || group.count === 0) return [];
+      const unshown = reason === 'ignored-folder' ? group.unshown : group.count - group.examples.length;
+      return [{ ...group, examples: [...group.examples], unshown }];
     });
     const skippedFiles = skipped.reduce((n, g) => n + (g.unit === 'file' ? g.count : 0), 0);
     const { maxFiles, maxFileBytes, maxTotalBytes } = limits;
@@ -134,7 +138,7 @@ export class SummaryBuilder {
   private group(reason: SkipReason, unit: SkipGroup['unit']): SkipGroup {
     let group = this.groups.get(reason);
     if (!group) {
-      group = { reason, count: 0, unit, examples: [] };
+      group = { reason, count: 0, unit, examples: [], unshown: 0 };
       this.groups.set(reason, group);
     }
     return group;
@@ -154,6 +158,7 @@ export class SummaryBuilder {
       ...unopened.map(([path, kind]) => ({ path, detail: `${kindText(kind)}, not opened` })),
     ].sort((a, b) => (a.path < b.path ? -1 : 1));
     group.examples = examples.slice(0, MAX_EXAMPLES);
+    group.unshown = examples.length - group.examples.length;
   }
 }
 

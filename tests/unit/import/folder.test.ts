@@ -91,6 +91,7 @@ describe('importFromDirectoryHandle (File System Access API)', () => {
         { path: 'node_modules/', detail: 'dependencies, not opened' },
         { path: 'packages/ui/node_modules/', detail: 'dependencies, not opened' },
       ],
+      unshown: 0,
     });
     expect(result.summary.skippedFiles).toBe(0);
     expect(describeSummary(result.summary)).toBe('Imported 4 files (50 B); left out 3 folders.');
@@ -116,7 +117,7 @@ describe('importFromDirectoryHandle (File System Access API)', () => {
     const result = await importFromDirectoryHandle(root);
     expect(Object.keys(result.files)).toEqual(['ok.js']);
     expect(result.summary.skipped).toEqual([
-      { reason: 'unreadable', count: 1, unit: 'file', examples: [{ path: 'gone.js', detail: 'could not be opened (A requested file could not be found.)' }] },
+      { reason: 'unreadable', count: 1, unit: 'file', examples: [{ path: 'gone.js', detail: 'could not be opened (A requested file could not be found.)' }], unshown: 0 },
     ]);
   });
 
@@ -152,5 +153,20 @@ describe('the summary in words', () => {
   it('the run origin of an import names its source', async () => {
     const { summary } = await importFromFileList([pickedFile('shop/a.js', 'a')]);
     expect(importOrigin(summary)).toEqual({ kind: 'import', label: 'Imported from folder shop', files: 1 });
+  });
+});
+
+describe('what the summary leaves unshown', () => {
+  it('counts files beyond the examples, and for ignored folders the folders beyond them', async () => {
+    const list = [
+      ...Array.from({ length: 7 }, (_, i) => pickedFile(`p/b${i}.bin`, new Uint8Array([0]))),
+      ...Array.from({ length: 7 }, (_, i) => pickedFile(`p/pkg${i}/node_modules/x.js`, 'x')),
+      pickedFile('p/pkg0/node_modules/y.js', 'y'),
+    ];
+    const { summary } = await importFromFileList(list);
+    expect(summary.skipped.map((g) => [g.reason, g.count, g.examples.length, g.unshown])).toEqual([
+      ['ignored-folder', 8, 5, 2],
+      ['binary', 7, 5, 2],
+    ]);
   });
 });

@@ -62,7 +62,7 @@ describe('5,000 imported files', () => {
 
     const over = await importFromZip(zipOf({ ...files, 'zzz.js': 'one too many' }, 0), 'over.zip');
     expect(over.summary.imported.files).toBe(MAX_FILES);
-    expect(over.summary.skipped).toEqual([{ reason: 'over-file-limit', count: 1, unit: 'file', examples: [{ path: 'zzz.js' }] }]);
+    expect(over.summary.skipped).toEqual([{ reason: 'over-file-limit', count: 1, unit: 'file', examples: [{ path: 'zzz.js' }], unshown: 0 }]);
   });
 
   it('a folder of 5,000 files (and a node_modules beside them) imports whole', async () => {
@@ -71,7 +71,7 @@ describe('5,000 imported files', () => {
     const result = await importFromFileList(list);
     expect(result.summary.imported.files).toBe(MAX_FILES);
     expect(result.summary.skipped).toEqual([
-      { reason: 'ignored-folder', count: 2000, unit: 'file', examples: [{ path: 'node_modules/', detail: 'dependencies, 2,000 files' }] },
+      { reason: 'ignored-folder', count: 2000, unit: 'file', examples: [{ path: 'node_modules/', detail: 'dependencies, 2,000 files' }], unshown: 0 },
     ]);
   });
 

@@ -81,6 +81,7 @@ describe('importFromZip: what is left out, with counts and examples', () => {
         { path: 'node_modules/', detail: 'dependencies, 2 files' },
         { path: 'packages/ui/node_modules/', detail: 'dependencies, 1 file' },
       ],
+      unshown: 0,
     });
     expect(result.summary.skippedFiles).toBe(6);
   });
@@ -99,6 +100,7 @@ describe('importFromZip: what is left out, with counts and examples', () => {
         { path: 'latin1.txt', detail: 'is not valid UTF-8 text (binary, or another encoding)' },
         { path: 'nul.js', detail: 'contains NUL bytes (binary)' },
       ],
+      unshown: 0,
     });
   });
 
