@@ -108,6 +108,7 @@ export async function createAppServices(options: ComposeOptions = {}): Promise<A
     environment,
     sandboxInfo: () => ({ state: sandboxes.state, webContainerProblem: sandboxes.webContainerProblem() }),
     onSandboxState: (listener) => sandboxes.onState(listener),
+    onServerPreview: (listener) => sandboxes.onPreview(listener),
     loadSettings: () => settings.load(),
     saveSettings: (next) => settings.save(next),
     async downloadZip(runId) {

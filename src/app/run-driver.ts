@@ -60,6 +60,7 @@ export class BrowserRunDriver implements RunDriver {
     const start: NewRunStart = { task: input.task, domain: input.domain };
     if (input.filesFromRun) start.filesFromRun = input.filesFromRun;
     if (input.files) start.files = input.files;
+    if (input.origin) start.origin = input.origin;
     return this.startWith(settings, start);
   }
 

@@ -13,7 +13,7 @@ import type { KeyStorage } from '../store/key-storage.ts';
 import type { Scenario } from '../llm/scenario.ts';
 import type { SandboxChoiceState } from '../sandbox/choose.ts';
 import type { SandboxChoice } from '../sandbox/types.ts';
-import type { AppStore } from '../store/types.ts';
+import type { AppStore, RunRecord } from '../store/types.ts';
 
 /** The settings a user edits (DESIGN.md §6–§8). Never the key: that lives in `KeyStorage`. */
 export interface AppSettings {
@@ -38,6 +38,8 @@ export interface StartRunInput {
   /** Start from another run's current files (a follow-up), or from imported files. */
   filesFromRun?: string;
   files?: Record<string, string>;
+  /** Where the starting files came from (an import), shown with the run. */
+  origin?: RunRecord['origin'];
 }
 
 /** Drives runs in this tab (one driver per run, Web Locks) and relays their events. */
@@ -104,6 +106,8 @@ export interface AppServices {
   environment: RunEnvironment;
   sandboxInfo(): SandboxInfo;
   onSandboxState(listener: (state: SandboxChoiceState) => void): () => void;
+  /** A server the generated project started in WebContainer (`server-ready`), or null when it stopped. */
+  onServerPreview(listener: (preview: { port: number; url: string } | null) => void): () => void;
   /** Starts a scripted demo run (no key, no network); resolves with its id. */
   startDemo(scenario: Scenario): Promise<string>;
   loadSettings(): Promise<AppSettings>;

@@ -5,6 +5,10 @@
  */
 import type { AppServices, AppSettings } from '../../app/types.ts';
 import type { SandboxChoiceState } from '../../sandbox/choose.ts';
+import type { Scenario } from '../../llm/scenario.ts';
+import { applyImportedConfig, parseL2macConfig } from '../../config-import/index.ts';
+import { readPresetFromHash, type AppliedPreset, type PresetReadResult } from '../../presets/index.ts';
+import type { KeyPersistence } from '../../store/key-storage.ts';
 import { RunHistory } from './history.svelte.ts';
 import { NewRunForm } from './new-run-form.svelte.ts';
 import { RunSession } from './run-session.svelte.ts';
@@ -24,6 +28,10 @@ export class AppState {
   /** Which sandbox the page uses and why (DESIGN.md §7: the active one always visible). */
   sandboxState: SandboxChoiceState | null = $state.raw(null);
   webContainerProblem: string | null = $state(null);
+  /** A server the generated project runs in WebContainer, shown in a preview frame. */
+  serverPreview: { port: number; url: string } | null = $state.raw(null);
+  /** A classroom preset link this page was opened with, waiting for the user's confirmation. */
+  preset: PresetReadResult | null = $state.raw(null);
   /** A short message for the live region (announced to screen readers, shown briefly). */
   announcement = $state('');
 
@@ -55,15 +63,17 @@ export class AppState {
     this.cleanups.push(this.services.environment.onOnline(() => void this.resumeOffline()));
     this.sandboxState = this.services.sandboxInfo().state;
     this.webContainerProblem = this.services.sandboxInfo().webContainerProblem;
+    this.cleanups.push(this.services.onServerPreview((preview) => (this.serverPreview = preview)));
     this.cleanups.push(
       this.services.onSandboxState((state) => {
         this.sandboxState = state;
         this.webContainerProblem = this.services.sandboxInfo().webContainerProblem;
       }),
     );
-    // After a reload the app reopens the most recent run (DESIGN.md §9).
+    this.preset = typeof location === 'undefined' ? null : readPresetFromHash(location.hash);
+    // After a reload the app reopens the most recent run (DESIGN.md §9); a preset link opens New run.
     const latest = this.history.latest;
-    if (latest) await this.openRun(latest.id);
+    if (latest && !this.preset) await this.openRun(latest.id);
     this.ready = true;
   }
 
@@ -125,6 +135,62 @@ export class AppState {
     await this.history.refresh();
     await this.openRun(runId);
     this.newRun.reset();
+  }
+
+  /** Starts a scripted demo (no key, no network) and shows it. */
+  async startDemo(scenario: Scenario): Promise<void> {
+    const runId = await this.services.startDemo(scenario);
+    this.updateWakeLock();
+    await this.history.refresh();
+    await this.openRun(runId);
+  }
+
+  /** A confirmed classroom preset: its settings saved, its task and program in the New run form. */
+  async applyPreset(applied: AppliedPreset<AppSettings>): Promise<void> {
+    await this.services.saveSettings(applied.settings);
+    this.settings = applied.settings;
+    this.refreshKey();
+    this.showNewRun();
+    if (applied.draft.task !== undefined) this.newRun.task = applied.draft.task;
+    if (applied.draft.domain !== undefined) this.newRun.domain = applied.draft.domain;
+    if (applied.draft.promptProgram?.length) {
+      this.newRun.useProgram = true;
+      this.newRun.programText = applied.draft.promptProgram.join('\n');
+    }
+    this.preset = null;
+    this.announce(applied.keyCleared ? 'Preset applied. Enter the API key for the new address in Settings.' : 'Preset applied.');
+  }
+
+  /** A run bundle exported from this or another browser, stored and opened. */
+  async importBundle(bytes: Uint8Array): Promise<void> {
+    const { importRunBundle } = await import('../../store/export.ts');
+    const run = await importRunBundle(this.services.store, bytes);
+    await this.history.refresh();
+    await this.openRun(run.id);
+    this.announce(`Imported the run “${run.title || run.task.slice(0, 60)}”.`);
+  }
+
+  dismissPreset(): void {
+    this.preset = null;
+  }
+
+  /**
+   * An L2MAC `config.yaml` (DESIGN.md §9): its LLM settings saved, and its key (if any) stored for the
+   * file's base URL only, after a key of another origin is cleared. Returns what happened, in words.
+   */
+  async importConfig(text: string, persistence: KeyPersistence): Promise<string> {
+    if (!this.settings) throw new Error('The settings are not loaded yet.');
+    const imported = parseL2macConfig(text);
+    const applied = applyImportedConfig(this.settings, imported, this.services.keys, persistence);
+    await this.services.saveSettings(applied.settings);
+    this.settings = applied.settings;
+    this.refreshKey();
+    this.newRun.applyDefaults(applied.settings);
+    this.settingsForm.load(applied.settings);
+    const parts = [`Imported ${applied.settings.llm.model} at ${applied.settings.llm.baseURL}.`];
+    if (applied.keyCleared) parts.push('The key saved for the previous address was removed.');
+    parts.push(applied.keySaved ? 'The file’s key is saved for this address.' : 'The file has no key: enter it below.');
+    return [...parts, ...imported.notes].join(' ');
   }
 
   async resume(session: RunSession): Promise<void> {

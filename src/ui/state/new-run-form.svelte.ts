@@ -7,6 +7,7 @@ import type { RunCostEstimate } from '../../llm/usage.ts';
 import { MAX_STEPS_CEILING, type Domain } from '../../l2mac/run-state.ts';
 import type { SandboxChoice } from '../../sandbox/types.ts';
 import { parsePromptProgram } from '../model/prompt-program.ts';
+import { importOrigin, type ImportProgress, type ImportResult } from '../../import/index.ts';
 
 export class NewRunForm {
   task = $state('');
@@ -18,8 +19,13 @@ export class NewRunForm {
   programText = $state('');
   /** Start from another run's files (a follow-up task). */
   fromRun: { id: string; title: string } | null = $state(null);
+  /** Imported starting files (a folder or a zip), with what was kept and left out. */
+  imported: ImportResult | null = $state.raw(null);
+  importing: ImportProgress | null = $state.raw(null);
+  importError: string | null = $state(null);
   error: string | null = $state(null);
   starting = $state(false);
+  private importAbort: AbortController | null = null;
 
   constructor(private readonly services: AppServices) {}
 
@@ -73,6 +79,10 @@ export class NewRunForm {
     };
     if (steps.length) input.promptProgram = steps;
     if (this.fromRun) input.filesFromRun = this.fromRun.id;
+    else if (this.imported) {
+      input.files = this.imported.files;
+      input.origin = importOrigin(this.imported.summary);
+    }
     return input;
   }
 
@@ -90,7 +100,42 @@ export class NewRunForm {
     }
   }
 
+  /** Reads starting files with one of `src/import/` (folder picker, file list, zip); cancellable. */
+  async importFiles(read: (options: { signal: AbortSignal; onProgress: (p: ImportProgress) => void }) => Promise<ImportResult | null>): Promise<void> {
+    this.importAbort?.abort();
+    const abort = new AbortController();
+    this.importAbort = abort;
+    this.importError = null;
+    this.importing = { phase: 'listing', done: 0, total: null };
+    try {
+      const result = await read({ signal: abort.signal, onProgress: (progress) => (this.importing = progress) });
+      if (result && !abort.signal.aborted) {
+        this.imported = result;
+        this.fromRun = null;
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) this.importError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (this.importAbort === abort) {
+        this.importing = null;
+        this.importAbort = null;
+      }
+    }
+  }
+
+  cancelImport(): void {
+    this.importAbort?.abort();
+    this.importing = null;
+  }
+
+  clearImport(): void {
+    this.imported = null;
+    this.importError = null;
+  }
+
   reset(): void {
+    this.imported = null;
+    this.importError = null;
     this.task = '';
     this.programText = '';
     this.useProgram = false;

@@ -9,6 +9,7 @@ import { isResumable, isTerminal } from '../../l2mac/run-state.ts';
 import type { FileEntry, RunRecord } from '../../store/types.ts';
 import { browserScheduler, FrameBatcher, type Scheduler } from '../model/frame-batcher.ts';
 import { RunViewModel, type RunViewSnapshot } from '../model/run-view-model.ts';
+import { downloadName, saveDownload } from '../../app/download.ts';
 
 export class RunSession {
   readonly runId: string;
@@ -32,7 +33,7 @@ export class RunSession {
   private disposed = false;
 
   private constructor(
-    private readonly services: AppServices,
+    readonly services: AppServices,
     record: RunRecord,
     model: RunViewModel,
     scheduler: Scheduler,
@@ -184,6 +185,38 @@ export class RunSession {
 
   downloadZip(): Promise<void> {
     return this.act(() => this.services.downloadZip(this.runId));
+  }
+
+  /** The book domain's export: one Markdown or one HTML file with every chapter in outline order. */
+  downloadBook(format: 'markdown' | 'html'): Promise<void> {
+    return this.act(async () => {
+      const [{ downloadBook }, files] = await Promise.all([import('../../book/download.ts'), this.services.store.readAllFiles(this.runId)]);
+      downloadBook(files, format);
+    });
+  }
+
+  /** The run's changes against its starting files (an import or a follow-up) as one patch. */
+  downloadPatch(): Promise<void> {
+    return this.act(async () => {
+      const { diffRunAgainstStart, patchFileName, PATCH_MEDIA_TYPE } = await import('../../followup/index.ts');
+      const diff = await diffRunAgainstStart(this.services.store, this.runId);
+      saveDownload(new TextEncoder().encode(diff.patch), patchFileName(this.record.title || this.record.task), PATCH_MEDIA_TYPE);
+    });
+  }
+
+  /** The whole run (plan, files, versions, events) as a bundle another browser can import. */
+  downloadBundle(): Promise<void> {
+    return this.act(async () => {
+      const { exportRunBundle } = await import('../../store/export.ts');
+      const bytes = await exportRunBundle(this.services.store, this.runId);
+      saveDownload(bytes, downloadName(this.record.title || this.record.task, '.l2mac-run.zip'));
+    });
+  }
+
+  /** Whether the run started from existing files (so a diff against them means something). */
+  get hasStartingFiles(): boolean {
+    const kind = this.record.origin?.kind;
+    return kind === 'import' || kind === 'follow-up' || this.record.parentRunId !== undefined;
   }
 
   private async act(action: () => Promise<void>): Promise<void> {
