@@ -124,8 +124,14 @@ export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Pr
       const failed = harness.root.subtests.some((t) => !t.passed && !t.isTodo && !t.skipped);
       done(process.exitCode ?? (failed ? 1 : 0));
     } else {
+      // Done when no timer is left, seen on two turns in a row (see TestHarness.finish).
       await new Promise<void>((resolve) => {
-        const check = () => (timers.liveHandles() === 0 ? resolve() : env.timers.setTimeout(check, 5));
+        let idleTurns = 0;
+        const check = () => {
+          idleTurns = timers.liveHandles() === 0 ? idleTurns + 1 : 0;
+          if (idleTurns >= 2 || finished) resolve();
+          else env.timers.setTimeout(check, idleTurns > 0 ? 0 : 5);
+        };
         env.timers.setTimeout(check, 0);
       });
       if (!finished) {

@@ -40,10 +40,8 @@ function mapFrame(frame: string): string | null {
   if (!module) return null;
   const position = sourcePosition(module, Number(match[2]), Number(match[3]));
   const location = `${fileUrl(module.path)}:${position.line}:${position.column}`;
-  // The module body runs inside its generator ("default" or "next"); Node shows such frames bare.
-  return frame
-    .replace(match[0], location)
-    .replace(/at (?:default|Generator\.next|AsyncGenerator\.next) \((file:[^)]*)\)/, 'at $1');
+  // The module body runs inside its generator function ("default"); Node shows such frames bare.
+  return frame.replace(match[0], location).replace(/at (?:Object\.)?default(?: \[as \w+\])? \((file:[^)]*)\)/, 'at $1');
 }
 
 /** A stack with project positions and without runtime frames. */
@@ -56,7 +54,8 @@ export function mapStack(stack: string): string {
       continue;
     }
     const mapped = mapFrame(line);
-    if (mapped !== null && !/\bat (?:Generator|AsyncGenerator)\.next \(<anonymous>\)|\bat new Promise \(<anonymous>\)/.test(mapped)) out.push(mapped);
+    // The generator's own `next` frames are the loader's, not the program's.
+    if (mapped !== null && !/\bat (?:\w+\.)?next \(<anonymous>\)|\bat new Promise \(<anonymous>\)/.test(mapped)) out.push(mapped);
   }
   return out.join('\n');
 }
