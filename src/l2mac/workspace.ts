@@ -97,6 +97,8 @@ export class Workspace {
 export interface ListingOptions {
   /** Entries shown before the listing collapses folders (DESIGN.md §4: 200). */
   maxEntries?: number;
+  /** Characters the listing may take (long names could otherwise make 200 entries huge); default 8,000. */
+  maxChars?: number;
 }
 
 interface Entry {
@@ -151,13 +153,17 @@ export function fileListing(workspace: Pick<Workspace, 'paths' | 'read'>, option
   const max = options.maxEntries ?? 200;
   const files: [string, number][] = workspace.paths().map((p) => [p, lineCount(workspace.read(p) ?? '')]);
   if (files.length === 0) return '(no files yet)';
-  if (files.length <= max) return files.map(([p, lines]) => renderEntry({ label: p, files: 1, lines })).join('\n');
+  return capListing(entryLines(files, max), options.maxChars ?? 8000);
+}
+
+function entryLines(files: [string, number][], max: number): string[] {
+  if (files.length <= max) return files.map(([p, lines]) => renderEntry({ label: p, files: 1, lines }));
 
   const deepest = Math.max(...files.map(([p]) => p.split('/').length - 1));
   for (let depth = deepest - 1; depth >= 0; depth--) {
     const entries = collapsedEntries(files, depth);
     if (entries.length <= max) {
-      return [`${files.length} files; some folders are collapsed:`, ...entries.map(renderEntry)].join('\n');
+      return [`${files.length} files; some folders are collapsed:`, ...entries.map(renderEntry)];
     }
   }
   const top = collapsedEntries(files, 0);
@@ -167,5 +173,21 @@ export function fileListing(workspace: Pick<Workspace, 'paths' | 'read'>, option
     `${files.length} files; folders are collapsed:`,
     ...shown.map(renderEntry),
     `… and ${top.length - max} more entries holding ${plural(hidden, 'file')} (use list_files to see them).`,
-  ].join('\n');
+  ];
+}
+
+/** Whole lines up to `maxChars`, then a line saying how many were left out. */
+function capListing(lines: string[], maxChars: number): string {
+  const text = lines.join('\n');
+  if (text.length <= maxChars) return text;
+  const kept: string[] = [];
+  let used = 0;
+  const reserve = 120;
+  for (const line of lines) {
+    if (used + line.length + 1 > maxChars - reserve) break;
+    kept.push(line);
+    used += line.length + 1;
+  }
+  kept.push(`… ${lines.length - kept.length} more lines of this listing left out to keep it short (use list_files to see them).`);
+  return kept.join('\n');
 }

@@ -62,4 +62,13 @@ describe('file listing', () => {
     expect(listing).not.toContain('f200.txt');
     expect(listing).toContain('… and 100 more entries holding 100 files');
   });
+
+  it('keeps the listing within 8,000 characters however long the names are', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 5000; i++) files[`${'very-long-folder-name-'.repeat(4)}${i}/index.js`] = 'x';
+    const listing = fileListing(new Workspace(files));
+    expect(listing.length).toBeLessThanOrEqual(8000);
+    expect(listing.split('\n').at(-1)).toMatch(/^… \d+ more lines of this listing left out .*list_files/);
+    expect(listing.split('\n')[0]).toMatch(/^5000 files/);
+  });
 });
