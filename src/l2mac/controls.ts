@@ -9,7 +9,7 @@ import { RunEmitter } from './emitter.ts';
 import { adoptPlan, checkPlanSteps } from './plan.ts';
 import type { RunContext } from './run-context.ts';
 import { RunLockedError, RunStateError } from './run-errors.ts';
-import { isResumable } from './run-state.ts';
+import { canFollowUp, isResumable } from './run-state.ts';
 import { driveRun, latestVersions, runL2MAC, type DriveDeps, type NewRunOptions, type RunHandle } from './run.ts';
 import { finishStep } from './step-end.ts';
 import { Workspace } from './workspace.ts';
@@ -152,8 +152,11 @@ export async function followUp(
 ): Promise<RunHandle> {
   const parent: RunRecord | undefined = await options.store.getRun(parentRunId);
   if (!parent) throw new RunStateError(parentRunId, `There is no run ${parentRunId}.`);
-  if (parent.status === 'running' || parent.status === 'planning') {
-    throw new RunStateError(parentRunId, `Run ${parentRunId} is still ${parent.status}; follow it up once it has stopped.`);
+  if (!canFollowUp(parent.status)) {
+    throw new RunStateError(
+      parentRunId,
+      `Run ${parentRunId} is ${parent.status}; a follow-up task starts from a completed or cancelled run.`,
+    );
   }
   return runL2MAC({ ...options, task, domain: options.domain ?? parent.domain, settings: options.settings ?? parent.settings, filesFromRun: parentRunId });
 }

@@ -92,3 +92,12 @@ export const DEFAULT_LIMITS: Limits = {
 
 /** The hard ceiling on plan length (DESIGN.md §4: 10 by default, at most 30). */
 export const MAX_STEPS_CEILING = 30;
+
+/**
+ * Which runs a follow-up task may start from (DESIGN.md §4, "a finished or cancelled run"): completed or
+ * cancelled, whose files are final. A run still planning, running, paused or interrupted may change further
+ * (resume or cancel it first); a failed run stopped on an error and is restored or re-run, not built on.
+ */
+export function canFollowUp(status: RunStatus): boolean {
+  return status === 'completed' || status === 'cancelled';
+}

@@ -144,4 +144,19 @@ describe('skip, edit and re-run, restore', () => {
     expect(Object.keys(await first.store.readAllFiles(parent.id)).sort()).toEqual(['add.js', 'add.test.js']);
     expect(JSON.parse(requestAt(llm, 'plan', 0, 1).messages[3]?.content ?? '').matches).toContain('add.js:1: export function add(a, b) {');
   });
+
+  it('refuses a follow-up of a run that is not completed or cancelled', async () => {
+    const { MemoryStore } = await import('../../../src/store/memory.ts');
+    const store = new MemoryStore();
+    const llm = new ScriptedLlm(makeScenario([]));
+    const run = await store.createRun({ task: 't', domain: 'codebase', settings: settings() });
+    for (const status of ['planning', 'paused', 'failed'] as const) {
+      await store.updateRun(run.id, { status });
+      await expect(followUp(run.id, 'more', { store, llm, sandboxFactory: createNodeSandbox, settings: settings() })).rejects.toThrow(
+        /completed or cancelled/,
+      );
+    }
+    expect((await store.listRuns()).length).toBe(1);
+  });
 });
+
