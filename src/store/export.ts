@@ -18,7 +18,8 @@ export const IMPORTED_WHILE_RUNNING_REASON =
 
 /** A zip of the given files (path → content), folders as in the paths. */
 export function zipFiles(files: Record<string, string>): Uint8Array {
-  const entries: Record<string, Uint8Array> = {};
+  // No prototype: a file named `__proto__` must be an entry, not a prototype change.
+  const entries = Object.create(null) as Record<string, Uint8Array>;
   for (const [path, content] of Object.entries(files)) entries[path] = strToU8(content);
   return zipSync(entries, { level: 6 });
 }

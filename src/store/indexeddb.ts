@@ -16,12 +16,13 @@ import {
   applyPatch,
   byNewest,
   byPathThenVersion,
-  checkChanges,
   checkCommitShape,
   checkDeletable,
   checkEventsFollow,
   checkSettingValue,
+  checkStartingFiles,
   fileEntry,
+  fileRecord,
   hashesAtStep,
   latestVersions,
   newRunRecord,
@@ -93,8 +94,7 @@ export class IdbStore implements AppStore {
   }
 
   async createRun(init: NewRun): Promise<RunRecord> {
-    const starting = init.files ? Object.entries(init.files).map(([path, content]) => ({ path, content })) : [];
-    checkChanges(starting);
+    const starting = checkStartingFiles(init.files);
     const prepared = await prepareChanges(starting);
     const now = this.now();
     const id = init.id ?? this.newId();
@@ -331,7 +331,7 @@ export class IdbStore implements AppStore {
   /** Contents for [path, hash] pairs, read in the caller's transaction. */
   private async contents(tx: Tx<'readonly'>, pairs: [string, string][]): Promise<Record<string, string>> {
     const blobs = await Promise.all(pairs.map(([, hash]) => tx.objectStore('blobs').get(hash)));
-    const out: Record<string, string> = {};
+    const out = fileRecord();
     pairs
       .map(([path], i) => [path, blobs[i]] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -12,12 +12,13 @@ import {
   byNewest,
   byPath,
   byPathThenVersion,
-  checkChanges,
   checkCommitShape,
   checkDeletable,
   checkEventsFollow,
   checkSettingValue,
+  checkStartingFiles,
   fileEntry,
+  fileRecord,
   hashesAtStep,
   latestVersions,
   newRunRecord,
@@ -74,8 +75,7 @@ export class MemoryStore implements AppStore {
   }
 
   async createRun(init: NewRun): Promise<RunRecord> {
-    const starting = init.files ? Object.entries(init.files).map(([path, content]) => ({ path, content })) : [];
-    checkChanges(starting);
+    const starting = checkStartingFiles(init.files);
     const prepared = await prepareChanges(starting);
     if (init.id !== undefined && this.runs.has(init.id)) throw new InvalidCommitError(`A run with id ${init.id} exists already.`);
     const source = init.filesFromRun === undefined ? undefined : this.state(init.filesFromRun);
@@ -126,7 +126,7 @@ export class MemoryStore implements AppStore {
 
   async readFiles(runId: string, paths: string[]): Promise<Record<string, string>> {
     const files = this.state(runId).files;
-    const out: Record<string, string> = {};
+    const out = fileRecord();
     for (const path of paths) {
       const entry = files.get(path);
       if (entry) out[path] = this.blobContent(entry.hash);
@@ -135,14 +135,14 @@ export class MemoryStore implements AppStore {
   }
 
   async readAllFiles(runId: string): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
+    const out = fileRecord();
     for (const entry of [...this.state(runId).files.values()].sort(byPath)) out[entry.path] = this.blobContent(entry.hash);
     return out;
   }
 
   async filesAtStep(runId: string, step: number): Promise<Record<string, string>> {
     const all = [...this.state(runId).versions.values()].flat();
-    const out: Record<string, string> = {};
+    const out = fileRecord();
     for (const [path, hash] of [...hashesAtStep(all, step)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       out[path] = this.blobContent(hash);
     }

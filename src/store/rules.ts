@@ -3,7 +3,7 @@
  * record starts and changes, what a summary and a file entry hold, what the files were at a step.
  */
 import { isDurable, type DurableEvent } from '../l2mac/events.ts';
-import { lineCount } from '../l2mac/paths.ts';
+import { checkFileSize, checkPath, lineCount, MAX_FILES } from '../l2mac/paths.ts';
 import { InvalidCommitError } from './errors.ts';
 import { hashContent } from './hash.ts';
 import type { FileEntry, NewRun, RunPatch, RunRecord, RunSummary, TurnCommit, VersionRecord } from './types.ts';
@@ -33,12 +33,33 @@ export function checkChanges(changes: readonly { path: string; content: string |
   const seen = new Set<string>();
   for (const change of changes) {
     if (typeof change.path !== 'string' || change.path === '') throw new InvalidCommitError('A file change has no path.');
+    // The control unit and the importer check paths and sizes already; the store refuses them too, so no
+    // caller can put a file where an export or a sandbox would write outside the project.
+    const path = checkPath(change.path);
+    if (!path.ok) throw new InvalidCommitError(`Refused: ${path.reason}.`);
     if (seen.has(change.path)) throw new InvalidCommitError(`The file ${change.path} is changed twice in one commit.`);
     if (change.content !== null && typeof change.content !== 'string') {
       throw new InvalidCommitError(`The content of ${change.path} is neither text nor null (a delete).`);
     }
+    const tooLarge = change.content === null ? null : checkFileSize(change.path, change.content);
+    if (tooLarge) throw new InvalidCommitError(`Refused: ${tooLarge}.`);
     seen.add(change.path);
   }
+}
+
+/** A run's starting files: the change rules, and at most MAX_FILES of them. */
+export function checkStartingFiles(files: Record<string, string> | undefined): { path: string; content: string }[] {
+  const starting = files ? Object.entries(files).map(([path, content]) => ({ path, content })) : [];
+  if (starting.length > MAX_FILES) {
+    throw new InvalidCommitError(`A run starts with at most ${MAX_FILES} files (got ${starting.length}).`);
+  }
+  checkChanges(starting);
+  return starting;
+}
+
+/** A path → content object without a prototype, so a file named `__proto__` is an ordinary key. */
+export function fileRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 /** Events belong to the run and their seqs go up by one each. */

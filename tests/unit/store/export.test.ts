@@ -64,6 +64,13 @@ describe('zipFiles', () => {
     const unzipped = unzipSync(zipFiles(files));
     expect(Object.fromEntries(Object.entries(unzipped).map(([p, d]) => [p, strFromU8(d)]))).toEqual(files);
   });
+
+  it('zips a file named __proto__ like any other', () => {
+    const files = Object.create(null) as Record<string, string>;
+    files['__proto__'] = 'p';
+    files['a.js'] = 'a';
+    expect(Object.keys(unzipSync(zipFiles(files))).sort()).toEqual(['__proto__', 'a.js']);
+  });
 });
 
 describe('run bundles', () => {
