@@ -40,6 +40,55 @@ export const WORKER_SANDBOX_DEFAULTS = { perFileTimeoutMs: 10_000, runTimeoutMs:
 /** What `report.unsupported` and `runFile`'s `unsupported` start with. */
 export const NEEDS_FULL_SANDBOX = 'needs the full sandbox (Node.js in a WebContainer)';
 
+/** Output kept per test file: the beginning, and a rolling end (a test may print without end until its limit). */
+const KEEP_OUTPUT_HEAD = 2 * 1024 * 1024;
+const KEEP_OUTPUT_TAIL = 256 * 1024;
+
+/**
+ * A file's messages in order, with output past the first `KEEP_OUTPUT_HEAD` characters reduced to its last
+ * `KEEP_OUTPUT_TAIL` between two test events (the report keeps 8,000 characters anyway; this bounds memory).
+ */
+class KeptMessages {
+  private readonly kept: WorkerMessage[] = [];
+  private outputSize = 0;
+  private tail: WorkerMessage[] = [];
+  private tailSize = 0;
+  private dropped = 0;
+
+  push(message: WorkerMessage): void {
+    if (message.type !== 'output') {
+      this.flushTail();
+      this.kept.push(message);
+      return;
+    }
+    if (this.outputSize < KEEP_OUTPUT_HEAD) {
+      this.outputSize += message.text.length;
+      this.kept.push(message);
+      return;
+    }
+    this.tail.push(message);
+    this.tailSize += message.text.length;
+    while (this.tailSize > KEEP_OUTPUT_TAIL && this.tail.length > 1) {
+      const first = this.tail.shift()!;
+      this.tailSize -= first.type === 'output' ? first.text.length : 0;
+      this.dropped += first.type === 'output' ? first.text.length : 0;
+    }
+  }
+
+  private flushTail(): void {
+    if (this.dropped > 0) this.kept.push({ type: 'output', stream: 'stdout', text: `\n[… ${this.dropped} characters of output dropped …]\n` });
+    this.kept.push(...this.tail);
+    this.tail = [];
+    this.tailSize = 0;
+    this.dropped = 0;
+  }
+
+  list(): WorkerMessage[] {
+    this.flushTail();
+    return this.kept;
+  }
+}
+
 export class WorkerSandbox implements Sandbox {
   readonly kind = 'worker' as const;
   private currentStatus: SandboxStatus = { kind: 'worker', state: 'ready' };
@@ -141,7 +190,8 @@ export class WorkerSandbox implements Sandbox {
     return this.serial(async () => {
       this.ensureUsable(options.signal);
       const started = performance.now();
-      const deadline = started + (options.timeoutMs ?? this.options.runTimeoutMs);
+      const runLimitMs = options.timeoutMs ?? this.options.runTimeoutMs;
+      const deadline = started + runLimitMs;
       const perFile = options.perFileTimeoutMs ?? this.options.perFileTimeoutMs;
       const signal = this.signalFor(options);
       const project = this.preparer.prepare(this.files);
@@ -150,7 +200,7 @@ export class WorkerSandbox implements Sandbox {
       try {
         for (const file of paths) {
           this.setStatus({ state: 'busy', detail: `running ${file}` });
-          const run = await this.testFile(project, file, { perFile, deadline, signal, options, unsupported });
+          const run = await this.testFile(project, file, { perFile, deadline, runLimitMs, signal, options, unsupported });
           if (run) runs.push(run);
         }
       } finally {
@@ -172,7 +222,7 @@ export class WorkerSandbox implements Sandbox {
   private async testFile(
     project: PreparedProject,
     file: string,
-    context: { perFile: number; deadline: number; signal: AbortSignal; options: ExecOptions; unsupported: string[] },
+    context: { perFile: number; deadline: number; runLimitMs: number; signal: AbortSignal; options: ExecOptions; unsupported: string[] },
   ): Promise<FileRun | null> {
     const started = performance.now();
     const remaining = Math.max(0, Math.floor(context.deadline - started));
@@ -186,14 +236,14 @@ export class WorkerSandbox implements Sandbox {
       context.unsupported.push(`${file} was not run: it uses ${blockers.join(', ')}`);
       return null;
     }
-    if (timeoutMs === 0) return { file, messages: [], end: { kind: 'timeout' }, durationMs: 0, timeoutMs: 0 };
-    const messages: WorkerMessage[] = [];
+    if (timeoutMs === 0) return { file, messages: [], end: { kind: 'timeout' }, durationMs: 0, timeoutMs: 0, runLimitMs: context.runLimitMs };
+    const messages = new KeptMessages();
     const end = await this.job({ op: 'test', project, file }, timeoutMs, context.signal, (message) => {
       messages.push(message);
       if (message.type === 'output') context.options.onOutput?.(message.text);
       if (message.type === 'unsupported') context.unsupported.push(`${file} used ${message.reason}`);
     });
-    return { file, messages, end, durationMs: performance.now() - started, timeoutMs };
+    return { file, messages: messages.list(), end, durationMs: performance.now() - started, timeoutMs };
   }
 
   runFile(path: string, args: string[], options: ExecOptions = {}): Promise<RunFileResult> {

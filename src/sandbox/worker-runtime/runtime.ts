@@ -14,7 +14,7 @@ import { createTimers, type NativeTimers } from './builtins/timers.ts';
 import { isUnsupportedError, setUnsupportedListener } from './errors.ts';
 import { ModuleLoader, type ModuleFunction } from './loader.ts';
 import { TestHarness } from './node-test/harness.ts';
-import { setCallerLocator } from './node-test/tests.ts';
+import { setCallerLocator } from './node-test/context.ts';
 import { absolutePath } from './prepare/resolve.ts';
 import { firstProjectLocation, mapStack } from './stack.ts';
 import type { ErrorInfo, PreparedModule, RunJob, TestJob, WorkerMessage } from './protocol.ts';

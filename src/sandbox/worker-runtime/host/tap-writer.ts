@@ -16,6 +16,8 @@ export interface FileRun {
   durationMs: number;
   /** The per-file time limit, for the time-out message. */
   timeoutMs: number;
+  /** Set when the file never started because the whole run reached its time limit. */
+  runLimitMs?: number;
 }
 
 /** Node's `tapEscape`: names and comments stay on one line, `#` cannot start a directive. */
@@ -171,7 +173,9 @@ export function writeTap(runs: FileRun[]): string {
       tap += fileFailure(run.file, counters.topLevel, run.durationMs, failureType, message, exitCode);
     };
     const end = run.end;
-    if (end.kind === 'timeout') {
+    if (end.kind === 'timeout' && run.runLimitMs !== undefined) {
+      fileLine('testTimeoutFailure', `not run: the test run reached its time limit of ${run.runLimitMs}ms`);
+    } else if (end.kind === 'timeout') {
       const current = running[running.length - 1];
       if (current) tap += `# ${tapEscape(`the file was stopped while running "${current}"`)}\n`;
       fileLine('testTimeoutFailure', `test timed out after ${run.timeoutMs}ms`);

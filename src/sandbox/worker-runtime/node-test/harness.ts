@@ -10,7 +10,9 @@
  */
 import { MockTracker } from './mock.ts';
 import { TestFailureError, type FailureType } from './failure.ts';
-import { locateCaller, Suite, Test, type HookName, type TestOptions, type TestServices } from './tests.ts';
+import { locateCaller } from './context.ts';
+import { Suite } from './suite.ts';
+import { Test, type HookName, type TestOptions, type TestServices } from './tests.ts';
 import type { ErrorInfo, TestEvent } from '../protocol.ts';
 
 export interface HarnessHost {
@@ -119,7 +121,7 @@ export class TestHarness {
     let found: Test | null = null;
     let node: Test = this.root;
     for (;;) {
-      const running = node.subtests.find((t) => t.startTime !== null && !t.completed && t.kind !== 'hook');
+      const running = node.subtests.find((t) => t.startTime !== null && !t.completed);
       if (!running) return found;
       found = running;
       node = running;

@@ -10,12 +10,16 @@
  * - `skip` tests never run; `todo` tests run and their failures do not count.
  * Each node emits Node's reporter events (`start`, `result`, `plan`, `diagnostic`) through `TestServices`.
  *
- * One file for the three node kinds (test, suite, hook): they share private state and the reporting
- * protocol, as Node's own implementation does.
+ * `Test` is one class longer than most modules: its run, its place in its parent's queue and its turn in
+ * the report share state (as in Node's own implementation); suites (`suite.ts`), hooks (`hook.ts`) and the
+ * `t` context (`context.ts`) live apart.
  */
+import { invokeBody, noop, stopAt, type Body, type Stopper } from './body.ts';
+import { TestContext } from './context.ts';
 import { isTestFailure, shownError, TestFailureError } from './failure.ts';
+import { Hook } from './hook.ts';
+import type { MockTracker } from './mock.ts';
 import type { ErrorInfo, TestEvent } from '../protocol.ts';
-import { MockTracker } from './mock.ts';
 
 export interface TestServices {
   emit(event: TestEvent): void;
@@ -40,16 +44,7 @@ export interface TestOptions {
 
 type Hooks = Record<'before' | 'after' | 'beforeEach' | 'afterEach', Hook[]>;
 export type HookName = keyof Hooks;
-// Test bodies are arbitrary user functions.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = (...args: any[]) => unknown;
-
-const noop: Body = () => undefined;
 const ONLY_WARNING = "'only' and 'runOnly' require the --test-only command-line option.";
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
 
 export interface CreateArgs {
   name: unknown;
@@ -95,7 +90,7 @@ export class Test {
   outerSignal: AbortSignal | undefined;
   mock: MockTracker | null = null;
   private reportedStart = false;
-  readonly kind: 'test' | 'suite' | 'hook' = 'test';
+  readonly kind: 'test' | 'suite' = 'test';
 
   constructor(services: TestServices, parent: Test | null, args: CreateArgs, options: TestOptions) {
     this.services = services;
@@ -165,9 +160,15 @@ export class Test {
     return test;
   }
 
+  /** `t.test(...)`: a child test, started at once (it waits its turn when the parent is at its concurrency). */
+  createChildTest(args: CreateArgs): Promise<void> {
+    return this.createSubtest(Test, args).start();
+  }
+
   createHook(name: HookName, fn: unknown, options: unknown): void {
     const opts = (options !== null && typeof options === 'object' ? options : {}) as TestOptions;
-    this.hooks[name].push(new Hook(this.services, typeof fn === 'function' ? (fn as Body) : noop, opts, name === 'before' || name === 'after'));
+    const timeout = typeof opts.timeout === 'number' && opts.timeout !== Infinity ? opts.timeout : null;
+    this.hooks[name].push(new Hook(this.services, typeof fn === 'function' ? (fn as Body) : noop, timeout, name === 'before' || name === 'after'));
   }
 
   hasConcurrency(): boolean {
@@ -206,7 +207,7 @@ export class Test {
   async runHook(name: HookName, context: object): Promise<void> {
     try {
       for (const hook of this.hooks[name]) {
-        await hook.runWith(context);
+        await hook.runWith(this, context);
         if (hook.error) throw hook.error;
       }
     } catch (error) {
@@ -216,38 +217,16 @@ export class Test {
     }
   }
 
-  /** Runs `fn` with the context: a promise, or a `done` callback when it takes two parameters. */
+  /** Runs `fn` with the context (see `invokeBody`); a body that takes `done` AND returns a promise fails. */
   protected invoke(fn: Body, context: object): Promise<unknown> {
-    if (fn.length === 2) {
-      return new Promise((resolve, reject) => {
-        const done = (error?: unknown) => (error ? reject(error) : resolve(undefined));
-        const returned = this.services.within(this, () => fn.call(context, context, done));
-        if (isThenable(returned)) {
-          this.fail(new TestFailureError('passed a callback but also returned a Promise', 'callbackAndPromisePresent'));
-          Promise.resolve(returned).then(resolve, reject);
-        }
-      });
-    }
-    return Promise.resolve(this.services.within(this, () => fn.call(context, context)));
+    return invokeBody(fn, context, (body) => this.services.within(this, body), () =>
+      this.fail(new TestFailureError('passed a callback but also returned a Promise', 'callbackAndPromisePresent')),
+    );
   }
 
   /** Resolves at the time-out (rejecting with Node's error) or when the test is aborted. */
-  protected stopper(): { promise: Promise<void>; dispose: () => void } {
-    let clear = () => {};
-    const signal = this.controller.signal;
-    const promise = new Promise<void>((resolve, reject) => {
-      const onAbort = () => resolve();
-      signal.addEventListener('abort', onAbort);
-      const timeout = this.timeout;
-      const cancelTimer =
-        timeout === null ? () => {} : this.services.setTimer(() => reject(new TestFailureError(`test timed out after ${timeout}ms`, 'testTimeoutFailure')), timeout);
-      clear = () => {
-        signal.removeEventListener('abort', onAbort);
-        cancelTimer();
-      };
-    });
-    promise.catch(() => undefined);
-    return { promise, dispose: () => clear() };
+  protected stopper(): Stopper {
+    return stopAt(this.timeout, this.controller.signal, this.services.setTimer);
   }
 
   async run(): Promise<void> {
@@ -268,7 +247,7 @@ export class Test {
     const after = async () => {
       if (this.hooks.after.length > 0) await this.runHook('after', context);
     };
-    let stop: ReturnType<Test['stopper']> | undefined;
+    let stop: Stopper | undefined;
     try {
       if (this.parent && this.parent.hooks.before.length > 0) await this.parent.runHook('before', this.parent.context());
       if (this.parent && this.parent.hooks.beforeEach.length > 0) await this.parent.runHook('beforeEach', context);
@@ -421,182 +400,3 @@ export class Test {
   }
 }
 
-/** `describe()`: runs its body at once to collect its children, then runs them on its turn. */
-export class Suite extends Test {
-  override readonly kind = 'suite';
-  private readonly build: Promise<void>;
-
-  constructor(services: TestServices, parent: Test | null, args: CreateArgs, options: TestOptions) {
-    super(services, parent, args, options);
-    this.runOnlySubtests = false;
-    const body = this.fn;
-    let built: Promise<void>;
-    try {
-      const returned = services.within(this, () => body.call(this.context(), this.context()));
-      built = Promise.resolve(returned).then(
-        () => undefined,
-        (error: unknown) => this.fail(new TestFailureError(error, 'testCodeFailure')),
-      );
-    } catch (error) {
-      this.fail(new TestFailureError(error, 'testCodeFailure'));
-      built = Promise.resolve();
-    }
-    this.build = built.finally(() => {
-      this.buildPhaseFinished = true;
-    });
-    this.fn = noop;
-  }
-
-  override context(): object {
-    return new SuiteContext(this);
-  }
-
-  override async run(): Promise<void> {
-    const parent = this.parent!;
-    let stop: ReturnType<Test['stopper']> | undefined;
-    try {
-      parent.activeSubtests++;
-      await this.build;
-      this.startTime = this.services.now();
-      if (this.shouldAbort()) {
-        this.subtests = [];
-        this.postRun();
-        return;
-      }
-      if (parent.hooks.before.length > 0) await parent.runHook('before', parent.context());
-      await this.runHook('before', this.context());
-      stop = this.stopper();
-      const children = this.skipped || this.error ? [] : this.subtests;
-      await Promise.race([Promise.all(children.map((child) => child.start())), stop.promise]);
-      await this.runHook('after', this.context());
-      this.pass();
-    } catch (error) {
-      this.fail(isTestFailure(error) ? error : new TestFailureError(error, 'testCodeFailure'));
-    } finally {
-      stop?.dispose();
-    }
-    this.postRun();
-  }
-}
-
-/** A hook: a body run with the context of the test (or suite) it serves; `before`/`after` run once. */
-export class Hook extends Test {
-  override readonly kind = 'hook';
-  private ran = false;
-
-  constructor(services: TestServices, fn: Body, options: TestOptions, private readonly once: boolean) {
-    super(services, null, { name: fn.name, options, fn }, options);
-  }
-
-  async runWith(context: object): Promise<void> {
-    if (this.once && this.ran) return;
-    this.ran = true;
-    if (this.error) {
-      this.passed = false;
-      this.error = null;
-      this.endTime = null;
-      this.controller = new AbortController();
-    }
-    let stop: ReturnType<Test['stopper']> | undefined;
-    this.startTime = this.services.now();
-    try {
-      stop = this.stopper();
-      await Promise.race([this.invoke(this.fn, context), stop.promise]);
-      this.pass();
-    } catch (error) {
-      this.fail(isTestFailure(error) ? error : new TestFailureError(error, 'testCodeFailure'));
-    } finally {
-      stop?.dispose();
-    }
-  }
-}
-
-/** `t` in a test: Node 20's TestContext. */
-export class TestContext {
-  readonly #test: Test;
-
-  constructor(test: Test) {
-    this.#test = test;
-  }
-
-  get name(): string {
-    return this.#test.name;
-  }
-
-  get signal(): AbortSignal {
-    return this.#test.controller.signal;
-  }
-
-  get mock(): MockTracker {
-    this.#test.mock ??= new MockTracker();
-    return this.#test.mock;
-  }
-
-  diagnostic(message: unknown): void {
-    this.#test.diagnostics.push(String(message));
-  }
-
-  runOnly(value: unknown): void {
-    this.#test.runOnlySubtests = Boolean(value);
-  }
-
-  skip(message?: string): void {
-    this.#test.skipped = true;
-    this.#test.message = message ?? null;
-  }
-
-  todo(message?: string): void {
-    this.#test.isTodo = true;
-    this.#test.message = message ?? null;
-  }
-
-  test(name?: unknown, options?: unknown, fn?: unknown): Promise<void> {
-    const location = locateCaller();
-    return this.#test.createSubtest(Test, { name, options, fn, location }).start();
-  }
-
-  before(fn: unknown, options?: unknown): void {
-    this.#test.createHook('before', fn, options);
-  }
-
-  after(fn: unknown, options?: unknown): void {
-    this.#test.createHook('after', fn, options);
-  }
-
-  beforeEach(fn: unknown, options?: unknown): void {
-    this.#test.createHook('beforeEach', fn, options);
-  }
-
-  afterEach(fn: unknown, options?: unknown): void {
-    this.#test.createHook('afterEach', fn, options);
-  }
-}
-
-/** The context a `describe` body and its hooks get. */
-export class SuiteContext {
-  readonly #suite: Test;
-
-  constructor(suite: Test) {
-    this.#suite = suite;
-  }
-
-  get name(): string {
-    return this.#suite.name;
-  }
-
-  get signal(): AbortSignal {
-    return this.#suite.controller.signal;
-  }
-}
-
-let locator: (stack: string | undefined) => string | undefined = () => undefined;
-
-/** Sets how a caller's location is found (the worker maps blob: frames to project files). */
-export function setCallerLocator(locate: (stack: string | undefined) => string | undefined): void {
-  locator = locate;
-}
-
-/** Where the generated code that called into `node:test` is (`/project/a.test.js:3:1`). */
-export function locateCaller(): string | undefined {
-  return locator(new Error().stack);
-}
