@@ -4,7 +4,7 @@
  * of the API key is in either: the run record has no field for it, and a bundle holding a credential-like
  * field is refused both ways.
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { InvalidBundleError, RunNotFoundError } from './errors.ts';
 import { sha256HexOfBytes } from './hash.ts';
 import { blobPath, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_PATH, parseManifest, type BundleManifest } from './bundle-manifest.ts';
@@ -18,10 +18,28 @@ export const IMPORTED_WHILE_RUNNING_REASON =
 
 /** A zip of the given files (path → content), folders as in the paths. */
 export function zipFiles(files: Record<string, string>): Uint8Array {
-  // No prototype: a file named `__proto__` must be an entry, not a prototype change.
-  const entries = Object.create(null) as Record<string, Uint8Array>;
-  for (const [path, content] of Object.entries(files)) entries[path] = strToU8(content);
-  return zipSync(entries, { level: 6 });
+  // fflate's zipSync keys an internal plain object by path, which a file named `__proto__` corrupts; the
+  // streaming Zip takes each name as a string and, with ZipDeflate, produces its output synchronously.
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk) => {
+    if (error) failure = error;
+    else chunks.push(chunk);
+  });
+  for (const [path, content] of Object.entries(files)) {
+    const entry = new ZipDeflate(path, { level: 6 });
+    zip.add(entry);
+    entry.push(strToU8(content), true);
+  }
+  zip.end();
+  if (failure) throw failure;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** One zip holding `manifest.json` and every blob the run's versions reference (`blobs/<sha256>`). */
