@@ -3,8 +3,7 @@
  * with ES module semantics, cycles included.
  *
  * - Link: every module gets a namespace object (null prototype, `Symbol.toStringTag` "Module", sorted
- *   getters, not extensible). Exports are resolved like the spec's ResolveExport: local, indirect
- *   (`export {a} from`), star (`export * from`, `default` excluded, ambiguous names dropped), and each
+ *   getters, not extensible), its exports resolved as the spec resolves them (`loader-exports.ts`); each
  *   named import is checked ("does not provide an export named", as Node says) before anything runs.
  * - Instantiate: each module's generator runs to its first `yield`, registering its export getters; its
  *   function declarations are hoisted by then, so a cycle can call them before the body runs.
@@ -14,6 +13,7 @@
  */
 import { absolutePath, fileUrl, resolveSpecifier } from './prepare/resolve.ts';
 import { nodeError, UnsupportedError } from './errors.ts';
+import { ExportResolver, type ExportResolution } from './loader-exports.ts';
 import type { PreparedModule, PreparedProject, RequestTarget } from './protocol.ts';
 
 type ModuleBody = Generator<unknown, unknown, unknown> | AsyncGenerator<unknown, unknown, unknown>;
@@ -51,7 +51,6 @@ interface Instance {
   evaluation?: Promise<void>;
 }
 
-type Resolved = { instance: Instance; binding: string } | { builtin: string; binding: string } | null | 'ambiguous';
 
 function createNamespace(): object {
   const namespace = Object.create(null) as object;
@@ -63,12 +62,17 @@ export class ModuleLoader {
   private readonly instances = new Map<string, Instance>();
   private readonly builtinNamespaces = new Map<string, object>();
   private readonly paths: Set<string>;
+  private readonly exports: ExportResolver<Instance>;
 
   constructor(
     private readonly project: PreparedProject,
     private readonly host: LoaderHost,
   ) {
     this.paths = new Set(project.paths);
+    this.exports = new ExportResolver(
+      (path) => this.instances.get(path)!,
+      (name) => Object.keys(host.builtin(name)),
+    );
   }
 
   /** Loads, links and evaluates a project file; resolves to its namespace. */
@@ -174,68 +178,20 @@ export class ModuleLoader {
     throw this.targetError(target ?? { kind: 'error', code: 'ERR_INTERNAL', message: 'unknown request' });
   }
 
-  private exportedNames(instance: Instance, visited = new Set<Instance>()): string[] {
-    if (visited.has(instance)) return [];
-    visited.add(instance);
-    const { record } = instance;
-    const names = [...record.localExports, ...record.indirectExports.map((e) => e.name)];
-    for (const request of record.starExports) {
-      const target = record.targets[request];
-      const starred =
-        target?.kind === 'file'
-          ? this.exportedNames(this.instances.get(target.path)!, visited)
-          : target?.kind === 'builtin'
-            ? Object.keys(this.host.builtin(target.name))
-            : [];
-      for (const name of starred) if (name !== 'default' && !names.includes(name)) names.push(name);
-    }
-    return names;
-  }
-
-  private resolveIn(target: RequestTarget | undefined, name: string, seen: Set<string>): Resolved {
-    if (target?.kind === 'builtin') {
-      return name in this.host.builtin(target.name) || name === '*' ? { builtin: target.name, binding: name } : null;
-    }
-    if (target?.kind !== 'file') return null;
-    const instance = this.instances.get(target.path)!;
-    if (name === '*') return { instance, binding: '*' };
-    return this.resolveExport(instance, name, seen);
-  }
-
-  private resolveExport(instance: Instance, name: string, seen = new Set<string>()): Resolved {
-    const key = `${instance.record.path}\0${name}`;
-    if (seen.has(key)) return null;
-    seen.add(key);
-    const { record } = instance;
-    if (record.localExports.includes(name)) return { instance, binding: name };
-    const indirect = record.indirectExports.find((e) => e.name === name);
-    if (indirect) return this.resolveIn(record.targets[indirect.request], indirect.imported, seen);
-    if (name === 'default') return null;
-    let found: Exclude<Resolved, 'ambiguous'> = null;
-    for (const request of record.starExports) {
-      const resolution = this.resolveIn(record.targets[request], name, seen);
-      if (resolution === 'ambiguous') return 'ambiguous';
-      if (!resolution) continue;
-      if (found && !sameBinding(found, resolution)) return 'ambiguous';
-      found = resolution;
-    }
-    return found;
-  }
-
-  private reader(resolved: Exclude<Resolved, null | 'ambiguous'>): () => unknown {
+  private reader(resolved: ExportResolution<Instance>): () => unknown {
     if ('builtin' in resolved) {
       const namespace = this.builtinNamespace(resolved.builtin) as Record<string, unknown>;
       return resolved.binding === '*' ? () => namespace : () => namespace[resolved.binding];
     }
-    const { instance, binding } = resolved;
-    if (binding === '*') return () => instance.namespace;
-    return () => instance.getters[binding]!();
+    const { module, binding } = resolved;
+    if (binding === '*') return () => module.namespace;
+    return () => module.getters[binding]!();
   }
 
   private link(instance: Instance): void {
     const { record } = instance;
     for (const entry of record.imports) {
-      const resolved = this.resolveIn(record.targets[entry.request], entry.name, new Set());
+      const resolved = this.exports.resolveIn(record.targets[entry.request], entry.name);
       if (resolved === null || resolved === 'ambiguous') {
         const specifier = record.requests[entry.request]?.specifier ?? '';
         const message =
@@ -256,8 +212,8 @@ export class ModuleLoader {
       }
       instance.getters = { default: () => value };
     }
-    for (const name of this.exportedNames(instance).sort()) {
-      const resolved = this.resolveExport(instance, name);
+    for (const name of this.exports.exportedNames(instance).sort()) {
+      const resolved = this.exports.resolveExport(instance, name);
       if (resolved === null || resolved === 'ambiguous') continue;
       Object.defineProperty(instance.namespace, name, { get: this.reader(resolved), enumerable: true });
     }
@@ -366,9 +322,4 @@ export class ModuleLoader {
     }
     return this.importFile(resolution.path);
   }
-}
-
-function sameBinding(a: Exclude<Resolved, null | 'ambiguous'>, b: Exclude<Resolved, null | 'ambiguous'>): boolean {
-  if ('builtin' in a || 'builtin' in b) return 'builtin' in a && 'builtin' in b && a.builtin === b.builtin && a.binding === b.binding;
-  return a.instance === b.instance && a.binding === b.binding;
 }
