@@ -169,3 +169,30 @@ export async function runScenario(page: Page, mock: MockServer, app: AppPage, in
   await startRun(page, app.scenario.task, { stepCap: app.scenario.settings?.maxSteps ?? 10, ...input });
   if (input.status) await expectRunStatus(page, input.status);
 }
+
+/** The fixed names of DESIGN.md §9 that must each name at most one visible control of their role. */
+const FIXED_NAMES: [Parameters<Page['getByRole']>[0], string][] = [
+  ['textbox', 'Task'],
+  ['button', 'Run'],
+  ['button', 'Settings'],
+  ['textbox', 'Base URL'],
+  ['textbox', 'Model'],
+  ['spinbutton', 'Context window'],
+  ['button', 'Save'],
+  ['list', 'Steps'],
+  ['tree', 'Files'],
+  ['button', 'Download zip'],
+  ['button', 'Resume'],
+  ['button', 'Cancel'],
+];
+
+/** Checks the uniqueness rule of DESIGN.md §9 on whatever is visible now; returns the names seen. */
+export async function expectUniqueFixedNames(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  for (const [role, name] of FIXED_NAMES) {
+    const visible = await page.getByRole(role, { name, exact: true }).filter({ visible: true }).count();
+    expect(visible, `${role} "${name}" is visible ${visible} times`).toBeLessThanOrEqual(1);
+    if (visible) seen.push(`${role} ${name}`);
+  }
+  return seen;
+}

@@ -21,6 +21,11 @@ export function originOf(baseURL: string): string | null {
   }
 }
 
+/** An empty number field: bound number inputs give null (or undefined) when cleared. */
+function isBlank(value: string | number | null | undefined): boolean {
+  return value === null || value === undefined || value === '';
+}
+
 /** A positive whole number from a form field, or null. */
 export function parseCount(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null;
@@ -42,11 +47,11 @@ export class SettingsForm {
   model = $state('');
   apiVersion = $state('');
   /** Editable model values; empty means "the table's value". */
-  contextWindow: string | number = $state('');
-  maxOutputTokens: string | number = $state('');
-  priceInput: string | number = $state('');
-  priceCachedInput: string | number = $state('');
-  priceOutput: string | number = $state('');
+  contextWindow: string | number | null = $state('');
+  maxOutputTokens: string | number | null = $state('');
+  priceInput: string | number | null = $state('');
+  priceCachedInput: string | number | null = $state('');
+  priceOutput: string | number | null = $state('');
   defaultSandbox: SandboxChoice = $state('auto');
   requirePassingTests = $state(true);
   limits: Limits = $state() as unknown as Limits;
@@ -144,13 +149,13 @@ export class SettingsForm {
     if (!originOf(this.baseURL)) errors.baseURL = 'Enter an http:// or https:// address, e.g. https://api.openai.com/v1.';
     if (!this.model.trim()) errors.model = 'Enter the model’s name as the provider spells it.';
     const context = parseCount(this.contextWindow);
-    if (this.contextWindow !== '' && context === null) errors.contextWindow = 'A whole number of tokens.';
+    if (!isBlank(this.contextWindow) && context === null) errors.contextWindow = 'A whole number of tokens.';
     else if (!this.modelKnown && this.model.trim() && context === null) {
       errors.contextWindow = 'This model is not in the table: enter its context window in tokens.';
     }
-    if (this.maxOutputTokens !== '' && parseCount(this.maxOutputTokens) === null) errors.maxOutputTokens = 'A whole number of tokens.';
+    if (!isBlank(this.maxOutputTokens) && parseCount(this.maxOutputTokens) === null) errors.maxOutputTokens = 'A whole number of tokens.';
     for (const field of ['priceInput', 'priceCachedInput', 'priceOutput'] as const) {
-      if (this[field] !== '' && parsePrice(this[field]) === null) errors[field] = 'A price of zero or more.';
+      if (!isBlank(this[field]) && parsePrice(this[field]) === null) errors[field] = 'A price of zero or more.';
     }
     if (!(this.limits.spendPerRun > 0)) errors.spendPerRun = 'A spend cap above zero.';
     if (!(this.limits.maxSteps >= 1 && this.limits.maxSteps <= 30)) errors.maxSteps = 'Between 1 and 30 steps.';

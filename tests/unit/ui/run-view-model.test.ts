@@ -7,8 +7,13 @@ import { DEFAULT_LIMITS } from '../../../src/l2mac/run-state.ts';
 
 const usage = { inputTokens: 100, cachedInputTokens: 20, outputTokens: 10 };
 
+let nextSeq = 1;
+/** Stamps drafts as a run does: seqs keep increasing across calls. */
 function events(...drafts: EventDraft[]): RunEvent[] {
-  return drafts.map((draft, i) => ({ ...draft, runId: 'r1', seq: i + 1, at: 1000 + i }) as RunEvent);
+  return drafts.map((draft) => {
+    const seq = nextSeq++;
+    return { ...draft, runId: 'r1', seq, at: 1000 + seq } as RunEvent;
+  });
 }
 
 function feed(model: RunViewModel, list: RunEvent[]): void {
@@ -84,7 +89,7 @@ describe('RunViewModel', () => {
       ),
     );
     const before = model.snapshot().transcript;
-    model.apply({ type: 'tool-result', runId: 'r1', seq: 9, at: 5, step: 1, turn: 0, callId: 'c9', name: 'run_tests', status: 'error', content: '{}' });
+    model.apply({ type: 'tool-result', runId: 'r1', seq: nextSeq++, at: 5, step: 1, turn: 0, callId: 'c9', name: 'run_tests', status: 'error', content: '{}' });
     const after = model.snapshot().transcript;
     expect(after[0]).toBe(before[0]);
     expect(after[1]).not.toBe(before[1]);
@@ -111,20 +116,30 @@ describe('RunViewModel', () => {
 
   it('marks the running step failed when the run fails, and shows a retry wait until the reply arrives', () => {
     const model = new RunViewModel('r1', 'running');
-    feed(
-      model,
-      events(
-        { type: 'plan', steps: ['a'], source: 'model' },
-        { type: 'step-started', step: 1, instruction: 'a', restart: 0, messages: [] },
-        { type: 'retry-wait', attempt: 1, maxAttempts: 6, delayMs: 2000, reason: 'rate-limit', message: '429' },
-      ),
+    const list = events(
+      { type: 'plan', steps: ['a'], source: 'model' },
+      { type: 'step-started', step: 1, instruction: 'a', restart: 0, messages: [] },
+      { type: 'retry-wait', attempt: 1, maxAttempts: 6, delayMs: 2000, reason: 'rate-limit', message: '429' },
     );
-    expect(model.snapshot().retryWait).toMatchObject({ attempt: 1, until: 1002 + 2000 });
+    feed(model, list);
+    expect(model.snapshot().retryWait).toMatchObject({ attempt: 1, maxAttempts: 6, until: list[2]!.at + 2000 });
     feed(model, events({ type: 'status', status: 'failed', reason: 'Internal error: boom' }));
     const view = model.snapshot();
     expect(view.steps[0]!.state).toBe('failed');
     expect(view.retryWait).toBeNull();
     expect(view.statusReason).toBe('Internal error: boom');
+  });
+
+  it('ignores a durable event it already applied (a replayed log and the live stream overlap)', () => {
+    const model = new RunViewModel('r1', 'running');
+    const [started, reply] = events(
+      { type: 'step-started', step: 1, instruction: 'a', restart: 0, messages: [] },
+      { type: 'llm-reply', kind: 'step', step: 1, turn: 0, restart: 0, usage, costUsd: 0.5, finishReason: 'stop', message: { role: 'assistant', content: 'x' } },
+    );
+    feed(model, [started!, reply!, reply!, started!]);
+    const view = model.snapshot();
+    expect(view.transcript).toHaveLength(2);
+    expect(view.usage.costUsd).toBe(0.5);
   });
 
   it('takes the stored record as the truth after replaying its log', () => {
