@@ -4,7 +4,8 @@
  * `KeyStorage`, makes an OpenAI-compatible LLM (with retries) from a run's settings, picks each drive's
  * sandbox, and hands the UI one `AppServices`.
  */
-import { withRetries } from '../llm/retry.ts';
+import { NetworkError } from '../errors.ts';
+import { abortableSleep, withRetries } from '../llm/retry.ts';
 import { lookupModel, resolveModel } from '../llm/models.ts';
 import { PROVIDER_PRESETS, providerPreset } from '../llm/providers.ts';
 import { estimateRunCost } from '../llm/usage.ts';
@@ -24,6 +25,15 @@ import { BrowserRunDriver } from './run-driver.ts';
 import { PageSandboxes } from './sandboxes.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import type { AppServices, LlmCatalog } from './types.ts';
+
+/**
+ * Waiting to retry while the browser is offline only delays the pause: the wait fails at once, so the run
+ * pauses for `offline` (DESIGN.md §4) and resumes by itself when the browser is back online.
+ */
+export function offlineAwareSleep(ms: number, signal?: AbortSignal, online: () => boolean = () => navigator.onLine): Promise<void> {
+  if (!online()) return Promise.reject(new NetworkError('The browser is offline.'));
+  return abortableSleep(ms, signal);
+}
 
 /** Thrown when a run needs a key and none is stored for its base URL's origin. */
 export class MissingKeyError extends Error {
@@ -88,7 +98,7 @@ export async function createAppServices(options: ComposeOptions = {}): Promise<A
     }
     const { createOpenAiLlm } = await import('../llm/openai.ts');
     const inner = await createOpenAiLlm(llm, key ?? '', model, { completionReserveCap: limits.completionReserveCap });
-    return withRetries(inner, { maxRetries: limits.llmRetries });
+    return withRetries(inner, { maxRetries: limits.llmRetries, sleep: offlineAwareSleep });
   };
 
   const driver = new BrowserRunDriver({
