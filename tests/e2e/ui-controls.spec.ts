@@ -3,7 +3,7 @@
  * and a reload in the middle of a step (the run reopens `interrupted` with "Resume", and completes).
  * The mock server holds a chosen request, so each control is used at a known point without timing.
  */
-import { expect, expectRunStatus, fileItem, runScenario, stepItems, test } from './fixtures.ts';
+import { expect, expectRunStatus, expectUniqueFixedNames, fileItem, runScenario, stepItems, test } from './fixtures.ts';
 
 test.use({ scenario: 'three-step-fix' });
 
@@ -44,6 +44,9 @@ test('pause in the middle of a step, then resume to completion', async ({ page, 
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expectRunStatus(page, 'paused');
   await expect(page.getByText('Paused by the user.').first()).toBeVisible();
+  expect(await expectUniqueFixedNames(page)).toEqual(
+    expect.arrayContaining(['button Resume', 'button Cancel', 'button Download zip', 'list Steps', 'tree Files', 'button Settings']),
+  );
   hold.release();
 
   await page.getByRole('button', { name: 'Resume', exact: true }).click();

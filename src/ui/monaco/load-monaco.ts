@@ -40,6 +40,6 @@ export function languageOf(path: string): string {
 }
 
 /** The theme matching the system's colour scheme. */
-export function systemTheme(): 'vs' | 'vs-dark' {
-  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs';
+export function systemTheme(): 'l2mac-light' | 'l2mac-dark' {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'l2mac-dark' : 'l2mac-light';
 }

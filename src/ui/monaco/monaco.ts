@@ -19,5 +19,19 @@ self.MonacoEnvironment = {
   getWorker: () => new EditorWorker(),
 };
 
+// Monaco's own themes with the app's surfaces, so the viewer sits in the page rather than on top of it.
+monaco.editor.defineTheme('l2mac-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff', 'editorLineNumber.foreground': '#9aa0ab' },
+});
+monaco.editor.defineTheme('l2mac-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#161920', 'editorGutter.background': '#161920', 'editorLineNumber.foreground': '#5d6472' },
+});
+
 export { monaco };
 export type Monaco = typeof monaco;
