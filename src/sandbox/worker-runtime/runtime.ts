@@ -6,13 +6,15 @@
  * Independent of the worker itself (the environment is passed in), so that the same code runs in Node for
  * the unit tests, with `data:` URLs where the worker uses `blob:` URLs.
  */
-import util from 'util/util.js';
 import { createBuiltins } from './builtins/index.ts';
+import { format } from './builtins/format.ts';
+import { inspect } from './builtins/inspect.ts';
 import { createConsole, createProcess, ProcessExit } from './builtins/process.ts';
 import { setWarningSink } from './builtins/events.ts';
 import { createTimers, type NativeTimers } from './builtins/timers.ts';
 import { isUnsupportedError, setUnsupportedListener } from './errors.ts';
 import { ModuleLoader, type ModuleFunction } from './loader.ts';
+import { createOutputBatcher } from './output-batch.ts';
 import { TestHarness } from './node-test/harness.ts';
 import { setCallerLocator } from './node-test/context.ts';
 import { absolutePath } from './prepare/resolve.ts';
@@ -30,20 +32,21 @@ export interface RuntimeEnvironment {
   onUncaught(handler: (error: unknown, kind: 'uncaughtException' | 'unhandledRejection') => void): () => void;
 }
 
-const inspect = (value: unknown): string => util.inspect(value, { depth: 4 });
+/** Values in reports (an assertion's expected and actual): deeper than the console's default. */
+const inspectValue = (value: unknown): string => inspect(value, { depth: 4 });
 
 /** An error as the report needs it: message, code, mapped stack, the assertion's values. */
 export function serializeError(error: unknown, depth = 0): ErrorInfo {
   if (!(error instanceof Error)) {
-    return { name: 'Error', message: typeof error === 'string' ? error : inspect(error) };
+    return { name: 'Error', message: typeof error === 'string' ? error : inspectValue(error) };
   }
   const info: ErrorInfo = { name: error.name, message: error.message };
   const extra = error as Error & { code?: unknown; expected?: unknown; actual?: unknown; operator?: unknown; unsupported?: unknown };
   if (typeof extra.code === 'string') info.code = extra.code;
   if (typeof error.stack === 'string') info.stack = mapStack(error.stack);
   if (error.name === 'AssertionError') {
-    info.expected = inspect(extra.expected);
-    info.actual = inspect(extra.actual);
+    info.expected = inspectValue(extra.expected);
+    info.actual = inspectValue(extra.actual);
     if (typeof extra.operator === 'string') info.operator = extra.operator;
   }
   if (isUnsupportedError(error)) info.unsupported = error.unsupported;
@@ -53,25 +56,26 @@ export function serializeError(error: unknown, depth = 0): ErrorInfo {
 
 export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Promise<void> {
   let finished = false;
+  const out = createOutputBatcher((message) => env.post(message), env.timers);
   const write = (stream: 'stdout' | 'stderr', text: string) => {
-    if (!finished) env.post({ type: 'output', stream, text });
+    if (!finished) out.write(stream, text);
   };
   const done = (exitCode: number, error?: unknown) => {
     if (finished) return;
     const info = error === undefined ? undefined : serializeError(error);
     finished = true;
-    env.post(info ? { type: 'done', exitCode, error: info } : { type: 'done', exitCode });
+    out.post(info ? { type: 'done', exitCode, error: info } : { type: 'done', exitCode });
   };
   const reported = new Set<string>();
   setUnsupportedListener((reason) => {
     if (finished || reported.has(reason)) return;
     reported.add(reason);
-    env.post({ type: 'unsupported', reason });
+    out.post({ type: 'unsupported', reason });
   });
   const timers = createTimers(env.timers);
   const harness = new TestHarness({
     emit: (event) => {
-      if (!finished) env.post({ type: 'test', event });
+      if (!finished) out.post({ type: 'test', event });
     },
     serialize: (error) => serializeError(error),
     now: () => performance.now(),
@@ -90,7 +94,7 @@ export async function runJob(job: TestJob | RunJob, env: RuntimeEnvironment): Pr
     },
   });
   setWarningSink((message, name) => (process.emitWarning as (m: string, n: string) => void)(message, name));
-  const console = createConsole(write, (...args) => util.format(...args), inspect);
+  const console = createConsole(write, format, (value) => inspect(value));
   setCallerLocator(firstProjectLocation);
   const builtins = createBuiltins({ nodeTest: harness.api(), process, console, timers });
   const restoreGlobals = env.installGlobals({

@@ -1,16 +1,20 @@
 /**
  * The worker's built-in modules (see `catalog.ts` for what is provided and why): each name maps to its
  * exports, `default` included. `node:assert` and `node:util` come from the npm ports of Node's own
- * modules (browserify's `assert` and `util`); `node:test` from `node-test/`; the rest from this folder.
+ * modules (browserify's `assert` and `util`, with Node 20's `inspect` and `format` from this folder, see
+ * `util-patch.ts`); `node:test` from `node-test/`; the rest from this folder.
  *
  * Partial modules (`node:util`, `node:crypto`, `node:os`, `node:url`) refuse, through their default export,
  * any Node API they do not provide with an error that says "needs the full sandbox", instead of
  * `undefined` and a misleading TypeError later.
  */
+import './util-patch.ts';
 import assert from 'assert/build/assert.js';
 import { isDeepStrictEqual } from 'assert/build/internal/util/comparisons.js';
 import util from 'util/util.js';
 import { UnsupportedError } from '../errors.ts';
+import { format } from './format.ts';
+import { inspect } from './inspect.ts';
 import { SHIMMED_EXPORTS } from './catalog.ts';
 import pathModule from './path.ts';
 import { eventsModule } from './events.ts';
@@ -66,10 +70,10 @@ function utilExports(): Record<string, unknown> {
     callbackify: pick('callbackify'),
     debuglog: pick('debuglog'),
     deprecate: pick('deprecate'),
-    format: util.format,
-    formatWithOptions: (_options: unknown, ...args: unknown[]) => util.format(...args),
+    format,
+    formatWithOptions: (_options: unknown, ...args: unknown[]) => format(...args),
     inherits: pick('inherits'),
-    inspect: util.inspect,
+    inspect,
     isArray: Array.isArray,
     isDeepStrictEqual,
     promisify: pick('promisify'),
