@@ -67,7 +67,7 @@ export interface LoadTimes {
   firstContentfulPaint: Summary;
   /** Navigation start to a visible button "Run" (disabled until a task is typed). */
   runVisible: Summary | NotMeasured;
-  /** Navigation start to the button "Run" enabled, a task typed into "Task" as soon as it is visible. */
+  /** Navigation start to the button "Run" enabled, a task typed into "Task" in the page the moment it exists. */
   runInteractive: Summary | NotMeasured;
 }
 

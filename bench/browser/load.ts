@@ -80,19 +80,34 @@ export async function loadBytes(dist: string): Promise<LoadBytes & { htmlMismatc
 
 /**
  * Runs in the page before any of its scripts: notes when a visible button named "Run" first appears, and
- * when it is first enabled (the New run form enables it once a task is typed).
+ * types a task into the textbox "Task" the moment it exists (as an instant user would, without the
+ * latency of driving the page from outside), noting when "Run" is first enabled (the New run form enables
+ * it once there is a task).
  */
 const WATCH_RUN_BUTTON = `(() => {
+  const TASK = 'Write a module that adds two numbers, with a test.';
   const state = { visibleAt: null, enabledAt: null, element: null };
   window.__benchRun = state;
-  const named = (b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').trim() === 'Run';
+  const text = (el) => (el?.textContent ?? '').trim();
+  const named = (b) => (b.getAttribute('aria-label') ?? text(b)) === 'Run';
   const enabled = (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true';
+  const isTask = (el) =>
+    el.getAttribute('aria-label') === 'Task' ||
+    [...(el.labels ?? [])].some((l) => text(l) === 'Task') ||
+    (el.getAttribute('aria-labelledby') ?? '').split(' ').some((id) => id && text(document.getElementById(id)) === 'Task');
+  const type = () => {
+    const task = [...document.querySelectorAll('textarea, input')].find((el) => el.getClientRects().length > 0 && isTask(el));
+    if (!task || task.value === TASK) return;
+    task.value = TASK;
+    task.dispatchEvent(new Event('input', { bubbles: true }));
+  };
   const check = () => {
     for (const b of document.querySelectorAll('button')) {
       if (!named(b) || b.getClientRects().length === 0) continue;
       if (state.visibleAt === null) state.visibleAt = performance.now();
       if (enabled(b)) { state.enabledAt = performance.now(); state.element = b; observer.disconnect(); return; }
     }
+    type();
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled', 'aria-disabled', 'aria-label', 'hidden', 'style', 'class'] });
@@ -112,31 +127,26 @@ interface Sample {
   fetched: { js: number; css: number; files: string[] };
 }
 
-/**
- * One cold load: navigation, then, as soon as the textbox "Task" is visible, a task typed into it (as a
- * user would), until the button "Run" is enabled. The times come from the page's own clock.
- */
+/** One cold load, until the button "Run" is enabled by the task typed in the page. Times from the page's clock. */
 async function oneLoad(browser: Browser, url: string, timeoutMs: number): Promise<Sample> {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1440, height: 900 } });
   try {
     const page = await context.newPage();
     await page.addInitScript(WATCH_RUN_BUTTON);
     await page.goto(url, { waitUntil: 'commit' });
-    const watch = () => page.evaluate(() => {
-      const { visibleAt, enabledAt } = (window as unknown as { __benchRun: RunWatch }).__benchRun;
-      return { visibleAt, enabledAt };
-    });
+    const watch = () =>
+      page.evaluate(() => {
+        const { visibleAt, enabledAt } = (window as unknown as { __benchRun: RunWatch }).__benchRun;
+        return { visibleAt, enabledAt };
+      });
     let note: string | null = null;
     try {
-      const task = page.getByRole('textbox', { name: 'Task', exact: true });
-      await task.waitFor({ state: 'visible', timeout: timeoutMs });
-      await task.fill('Write a module that adds two numbers, with a test.');
       await page.waitForFunction(() => (window as unknown as { __benchRun: RunWatch }).__benchRun.enabledAt !== null, undefined, { timeout: timeoutMs });
       const run = page.getByRole('button', { name: 'Run', exact: true });
       const same = await run.evaluate((el) => el === (window as unknown as { __benchRun: RunWatch }).__benchRun.element);
       if (!same) note = 'the first enabled "Run" button seen was not the one found by role';
     } catch {
-      note = `no textbox "Task" and enabled button "Run" within ${timeoutMs / 1000} s`;
+      note = `no button "Run" enabled by typing into the textbox "Task" within ${timeoutMs / 1000} s`;
     }
     const { visibleAt, enabledAt } = await watch();
     const timing = await page.evaluate((until) => {

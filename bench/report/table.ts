@@ -44,6 +44,9 @@ export function renderReport(results: BenchResults): string {
   const m = results.machine;
   const n: Partial<NodeFigures> = isMeasured(results.node) ? results.node : {};
   const b: Partial<BrowserFigures> = isMeasured(results.browser) ? results.browser : {};
+  // Why a whole part has no figures (it failed or was skipped); undefined when the part ran.
+  const nodeWhy = isMeasured(results.node) ? undefined : results.node;
+  const browserWhy = isMeasured(results.browser) ? undefined : results.browser;
   const out: string[] = [];
   out.push(
     `Machine: ${m.cpu}, ${m.cores} cores, ${formatBytes(m.ramBytes)} RAM; Node ${m.node}; ${m.chromium ? `Chromium ${m.chromium}` : 'no Chromium'}; ` +
@@ -56,7 +59,7 @@ export function renderReport(results: BenchResults): string {
       '1. Control-unit overhead per LLM turn (zero-latency scripted LLM, instant sandbox, store commit included)',
       table(
         ['where', 'files in store', 'median', 'p95', 'turns 1–10', 'turns 31–40', 'gate turn', 'commitTurn'],
-        [...overheadRows('Node, memory store', n.overhead ?? results.node as NotMeasured), ...overheadRows('Chromium, IndexedDB', b.overhead ?? results.browser as NotMeasured)],
+        [...overheadRows('Node, memory store', n.overhead ?? nodeWhy), ...overheadRows('Chromium, IndexedDB', b.overhead ?? browserWhy)],
       ),
     ),
   );
@@ -69,10 +72,10 @@ export function renderReport(results: BenchResults): string {
       table(
         ['check', 'files', 'median', 'note'],
         [
-          ...syntaxRows('Node', n.syntax),
-          ...syntaxRows('Chromium', b.syntax),
-          ...testRows('sync 1 file + all tests, Node sandbox', n.nodeTests).map((r) => [r[0] as string, `${r[1]} test files`, r[2] as string, r[3] as string]),
-          ...testRows('sync 1 file + all tests, worker sandbox (Chromium)', b.workerTests).map((r) => [r[0] as string, `${r[1]} test files`, r[2] as string, r[3] as string]),
+          ...syntaxRows('Node', n.syntax ?? nodeWhy),
+          ...syntaxRows('Chromium', b.syntax ?? browserWhy),
+          ...testRows('sync 1 file + all tests, Node sandbox', n.nodeTests ?? nodeWhy).map((r) => [r[0] as string, `${r[1]} test files`, r[2] as string, r[3] as string]),
+          ...testRows('sync 1 file + all tests, worker sandbox (Chromium)', b.workerTests ?? browserWhy).map((r) => [r[0] as string, `${r[1]} test files`, r[2] as string, r[3] as string]),
         ],
       ),
     ),
@@ -101,7 +104,7 @@ export function renderReport(results: BenchResults): string {
         ].join('\n'),
       ),
     );
-  } else out.push(section('3. Tokens', why(results.node as NotMeasured)));
+  } else out.push(section('3. Tokens', why(nodeWhy)));
 
   const storeRows = (name: string, s: BrowserFigures['idbStore']) =>
     isMeasured(s)
@@ -110,7 +113,7 @@ export function renderReport(results: BenchResults): string {
   out.push(
     section(
       '4. Store',
-      table(['store', 'files written', 'files read', 'readFiles (10 paths)', 'commitTurn of a write turn, median / p95'], [...storeRows('IndexedDB (Chromium)', b.idbStore), ...storeRows('memory (Node, for comparison)', n.memoryStore)]),
+      table(['store', 'files written', 'files read', 'readFiles (10 paths)', 'commitTurn of a write turn, median / p95'], [...storeRows('IndexedDB (Chromium)', b.idbStore ?? browserWhy), ...storeRows('memory (Node, for comparison)', n.memoryStore ?? nodeWhy)]),
     ),
   );
 
@@ -120,21 +123,21 @@ export function renderReport(results: BenchResults): string {
     loadRows.push(['initial JS', `${kb(l.js.raw)} raw, ${kb(l.js.gzip)} gzip (${l.js.files.length} files)`]);
     loadRows.push(['initial CSS', `${kb(l.css.raw)} raw, ${kb(l.css.gzip)} gzip (${l.css.files.length} files)`]);
     if (isMeasured(l.fetchedBeforeRun)) loadRows.push(['fetched when "Run" appeared (cross-check)', `${kb(l.fetchedBeforeRun.js)} JS, ${kb(l.fetchedBeforeRun.css)} CSS`]);
-  } else loadRows.push(['initial JS and CSS', why(b.loadBytes)]);
+  } else loadRows.push(['initial JS and CSS', why(b.loadBytes ?? browserWhy)]);
   if (isMeasured(b.loadTimes)) {
     loadRows.push(['first contentful paint', `${med(b.loadTimes.firstContentfulPaint)} (median of ${b.loadTimes.samples})`]);
     loadRows.push(['button "Run" visible', isMeasured(b.loadTimes.runVisible) ? med(b.loadTimes.runVisible) : why(b.loadTimes.runVisible)]);
-    loadRows.push(['button "Run" enabled (task typed as soon as "Task" shows)', isMeasured(b.loadTimes.runInteractive) ? med(b.loadTimes.runInteractive) : why(b.loadTimes.runInteractive)]);
-  } else loadRows.push(['load times', why(b.loadTimes)]);
-  loadRows.push(['Monaco lazy load (import + first render)', isMeasured(b.monaco) ? `${med(b.monaco.total)} (${med(b.monaco.import)} + ${med(b.monaco.firstRender)})` : why(b.monaco)]);
+    loadRows.push(['button "Run" enabled (a task typed the moment "Task" exists)', isMeasured(b.loadTimes.runInteractive) ? med(b.loadTimes.runInteractive) : why(b.loadTimes.runInteractive)]);
+  } else loadRows.push(['load times', why(b.loadTimes ?? browserWhy)]);
+  loadRows.push(['Monaco lazy load (import + first render)', isMeasured(b.monaco) ? `${med(b.monaco.total)} (${med(b.monaco.import)} + ${med(b.monaco.firstRender)})` : why(b.monaco ?? browserWhy)]);
   out.push(section('5. Load (vite preview, headless Chromium, fresh context per sample)', table(['figure', 'value'], loadRows)));
 
   const syncRows: string[][] = [];
   if (n.syncNode) {
     const s = n.syncNode;
     syncRows.push(['Node sandbox', `${s.syncs[0]?.files ?? 0} files, ${formatBytes(s.syncs[0]?.bytes ?? 0)}`, s.afterOneChange ? `${s.afterOneChange.files} file, ${formatBytes(s.afterOneChange.bytes)}` : 'no sync', '']);
-  } else syncRows.push(['Node sandbox', why(results.node as NotMeasured), '', '']);
-  const wc = n.syncWebContainer;
+  } else syncRows.push(['Node sandbox', why(nodeWhy), '', '']);
+  const wc = n.syncWebContainer ?? nodeWhy;
   if (isMeasured(wc)) {
     const first = wc.containerWrites.find((w) => w.afterSync === 1);
     const second = wc.containerWrites.find((w) => w.afterSync === 2);
@@ -154,13 +157,13 @@ export function renderReport(results: BenchResults): string {
     const total = runs.map((r) => r.totalMs).sort((x, y) => x - y)[Math.floor((runs.length - 1) / 2)] as number;
     const r = runs[0];
     if (r) scaleRows.push(['Node, memory store', `${r.files} files, ${r.lines.toLocaleString('en-US')} lines, ${r.requests} requests`, formatMs(total), `heap ${formatBytes(Math.max(...runs.map((x) => x.peakHeapUsed)))}, RSS ${formatBytes(Math.max(...runs.map((x) => x.peakRss ?? 0)))}`]);
-  } else scaleRows.push(['Node, memory store', why(results.node as NotMeasured), '', '']);
-  const bs = b.scale;
+  } else scaleRows.push(['Node, memory store', why(nodeWhy), '', '']);
+  const bs = b.scale ?? browserWhy;
   if (isMeasured(bs)) scaleRows.push(['Chromium, IndexedDB', `${bs.files} files, ${bs.lines.toLocaleString('en-US')} lines, ${bs.requests} requests`, formatMs(bs.totalMs), `JS heap ${formatBytes(bs.peakHeapUsed)}`]);
   else scaleRows.push(['Chromium, IndexedDB', why(bs), '', '']);
-  const tree = b.treeComponent;
+  const tree = b.treeComponent ?? browserWhy;
   scaleRows.push(['file tree component, 1,000 files', isMeasured(tree) ? `${tree.treeItemsInDom} rows in the DOM (virtualised)` : '', isMeasured(tree) ? `${med(tree.toFrame)} to the next frame (mount ${med(tree.mount)})` : why(tree), '']);
-  const inApp = b.treeInApp;
+  const inApp = b.treeInApp ?? browserWhy;
   scaleRows.push(['file tree in the app (navigation to first treeitem)', '', isMeasured(inApp) ? `${med(inApp.toTree)} with 1,000 files, ${med(inApp.baselineToTree)} with 10` : why(inApp), '']);
   out.push(section('7. Scale: a run writing 1,000 files and 100,000 lines', table(['where', 'run', 'total time', 'peak memory'], scaleRows)));
 
