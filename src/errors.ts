@@ -105,11 +105,18 @@ export class QuotaError extends L2macError {
   }
 }
 
-/** Any other 4xx: fails fast with the provider's message. */
+/**
+ * Any other 4xx: fails fast with the provider's message. `param` names the request field the provider
+ * refused, when it said (OpenAI's `param`, or its wording for `tool_choice`), so a caller can drop that field.
+ */
 export class BadRequestError extends L2macError {
   override name = 'BadRequestError';
   readonly code = 'bad-request';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly param?: string,
+  ) {
     super(message);
   }
 }

@@ -35,6 +35,11 @@ export interface CheckpointState {
   guardBase: { turns: number; restarts: number; spendUsd: number };
   /** The guard that paused the run, so that resuming resets only that guard's allowance. */
   trippedGuard: 'turns-per-step' | 'restarts-per-step' | 'spend' | null;
+  /**
+   * The `tool_choice` planning uses instead of naming the plan tool, once the provider refused a forced
+   * function choice (absent: the forced choice works or was not tried yet).
+   */
+  planToolChoice?: 'required' | 'auto';
 }
 
 export function initialCheckpoint(): CheckpointState {

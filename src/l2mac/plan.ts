@@ -8,6 +8,7 @@ import type { ToolCall, ToolChoice, UserMessage } from '../llm/types.ts';
 import { dropOldestTurns } from './context.ts';
 import { rebuildContext } from './context-rebuild.ts';
 import type { ControlMessageEvent, PlanEvent } from './events.ts';
+import { callForPlan } from './plan-tool-choice.ts';
 import { PLAN_TOOL_NAME } from './prompts/markers.ts';
 import { planExploreContinue, planRetry } from './prompts/shared.ts';
 import type { RunContext } from './run-context.ts';
@@ -92,7 +93,8 @@ export async function planPhase(ctx: RunContext): Promise<void> {
     const trimmed = dropOldestTurns(state.messages, state.fixedCount, (c) => ctx.fits(c, tools));
     if (!trimmed) throw contextTooSmall(ctx, 'the planning request');
     const turn = assistantCount(trimmed.messages);
-    const { message: reply } = await ctx.callLlm({ kind: 'plan', step: 0, turn, restart: 0, messages: trimmed.messages, tools, toolChoice });
+    const request = { kind: 'plan', step: 0, turn, restart: 0, messages: trimmed.messages, tools } as const;
+    const { message: reply } = exploring ? await ctx.callLlm({ ...request, toolChoice }) : await callForPlan(ctx, request, toolChoice);
     state.messages.push(reply);
     ctx.checkpoint.stepTurns++;
 

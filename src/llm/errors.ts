@@ -105,7 +105,7 @@ function parseMaybeJson(text: string): unknown {
 }
 
 /** The provider's own message, code and type from any of the body shapes providers use. */
-export function providerError(body: unknown): { message: string; code?: string; type?: string } {
+export function providerError(body: unknown): { message: string; code?: string; type?: string; param?: string } {
   if (typeof body === 'string') {
     const parsed = parseMaybeJson(body);
     if (parsed !== body) return providerError(parsed);
@@ -119,7 +119,8 @@ export function providerError(body: unknown): { message: string; code?: string; 
   const message = [error.message, error.detail, error.error_description].find((m) => typeof m === 'string') as string | undefined;
   const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
   // Gemini puts its status word in `status` and a number in `code`.
-  return { message: message ?? JSON.stringify(error).slice(0, 300), code: str(error.code), type: str(error.type) ?? str(error.status) };
+  const info = { message: message ?? JSON.stringify(error).slice(0, 300), code: str(error.code), type: str(error.type) ?? str(error.status) };
+  return typeof error.param === 'string' && error.param ? { ...info, param: error.param } : info;
 }
 
 /**
@@ -157,6 +158,19 @@ const MODEL_NOT_FOUND_PATTERNS = [
   /deploymentnotfound/i,
 ];
 
+/**
+ * A refused `tool_choice` as providers word it when they send no `param`: Anthropic ("tool_choice forces
+ * tool use"), vLLM ("tool_choice must either be ...", "\"auto\" tool choice requires ..."), others
+ * ("tool_choice is not supported", "does not support tool choice").
+ */
+const TOOL_CHOICE_PATTERN = /tool[_ ]choice/i;
+
+/** The request field a 4xx refused: the body's `param`, else `tool_choice` when the wording names it. */
+function refusedParam(info: { message: string; param?: string }): string | undefined {
+  if (info.param) return info.param;
+  return TOOL_CHOICE_PATTERN.test(info.message) ? 'tool_choice' : undefined;
+}
+
 const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'insufficient_credits']);
 
 function matchesAny(text: string, patterns: readonly RegExp[]): boolean {
@@ -179,7 +193,7 @@ export function classifyHttpError(failure: HttpFailure): L2macError {
   if (status === 413 || matchesAny(text, CONTEXT_PATTERNS)) return new ContextLengthError(message);
   if (status === 404 || (status < 500 && matchesAny(text, MODEL_NOT_FOUND_PATTERNS))) return new ModelNotFoundError(message, model);
   if (status >= 500) return new ServerError(message, status, retryAfterMs(headers, body));
-  return new BadRequestError(message, status);
+  return new BadRequestError(message, status, refusedParam(info));
 }
 
 function errorChain(error: unknown): unknown[] {

@@ -8,6 +8,7 @@
  *   forced tool, if any).
  * - Replies streamed (`chat.completion.chunk` SSE) or not (`chat.completion` JSON); `GET …/models`; any path
  *   ending in `/chat/completions` is the chat route, so Azure-style deployment paths work too.
+ * - `rejectForcedToolChoice`: a 400 for a `tool_choice` naming a function (as some providers answer).
  * - CORS: echoes `Origin` and `Access-Control-Request-Headers`; `strictCors` allows only `authorization,
  *   content-type` (as Ollama does), so a browser blocks a request carrying anything else.
  * - Faults (`mock-faults.ts`), programmatic or over HTTP: `POST /__mock/faults` (a spec or a list),
@@ -37,6 +38,11 @@ export interface MockServerOptions {
    * Absent: those routes answer 404, as on other servers.
    */
   ollama?: { parameters?: string; contextLength?: number; loadedContext?: number };
+  /**
+   * Refuse a `tool_choice` that names a function with a 400 worded as Anthropic's OpenAI-compatible endpoint
+   * words it for thinking models (no `param`); `required` and `auto` are accepted.
+   */
+  rejectForcedToolChoice?: boolean;
 }
 
 export interface RecordedRequest {
@@ -138,6 +144,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const body = record.body as (WireRequest & { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean } }) | undefined;
     if (!body || !Array.isArray(body.messages)) {
       sendJson(res, 400, { error: { message: 'messages is required', type: 'invalid_request_error', param: 'messages', code: null } }, cors);
+      return;
+    }
+    if (options.rejectForcedToolChoice && typeof body.tool_choice === 'object' && body.tool_choice !== null) {
+      sendJson(res, 400, { error: { message: 'Thinking may not be enabled when tool_choice forces tool use.', type: 'invalid_request_error' } }, cors);
       return;
     }
     const model = body.model ?? 'mock-model';
