@@ -35,6 +35,17 @@ export function offlineAwareSleep(ms: number, signal?: AbortSignal, online: () =
   return abortableSleep(ms, signal);
 }
 
+/**
+ * The stream idle limit of `?streamIdleMs=<positive integer>` in the page URL, so an end-to-end test of a
+ * stalled stream need not wait the 60 s default (as `?wcBootMs=` does for WebContainer); else undefined.
+ */
+export function streamIdleMsFromSearch(search: string): number | undefined {
+  const raw = new URLSearchParams(search).get('streamIdleMs')?.trim();
+  if (!raw || !/^\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value > 0 && Number.isSafeInteger(value) ? value : undefined;
+}
+
 /** Thrown when a run needs a key and none is stored for its base URL's origin. */
 export class MissingKeyError extends Error {
   override name = 'MissingKeyError';
@@ -97,7 +108,8 @@ export async function createAppServices(options: ComposeOptions = {}): Promise<A
       throw new MissingKeyError(`No API key is stored for ${originOf(llm.baseURL) ?? llm.baseURL}: enter it in Settings, then try again.`);
     }
     const { createOpenAiLlm } = await import('../llm/openai.ts');
-    const inner = await createOpenAiLlm(llm, key ?? '', model, { completionReserveCap: limits.completionReserveCap });
+    const idleMs = streamIdleMsFromSearch(location.search);
+    const inner = await createOpenAiLlm(idleMs ? { ...llm, streamIdleMs: idleMs } : llm, key ?? '', model, { completionReserveCap: limits.completionReserveCap });
     return withRetries(inner, { maxRetries: limits.llmRetries, sleep: offlineAwareSleep });
   };
 

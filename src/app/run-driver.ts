@@ -37,6 +37,12 @@ export type NewRunStart = Pick<NewRunOptions, 'task' | 'domain' | 'files' | 'fil
 
 const CANCELLED_REASON = 'Cancelled by the user.';
 
+/**
+ * Pauses whose message tells the user to fix the provider settings (key, model, provider, a larger model)
+ * and resume: the resumed drive uses the LLM settings as they are now, not the run's snapshot.
+ */
+const SETTINGS_PAUSES: ReadonlySet<string> = new Set(['auth', 'model-not-found', 'quota', 'bad-request', 'context-too-small']);
+
 export class BrowserRunDriver implements RunDriver {
   private readonly handles = new Map<string, RunHandle>();
   private readonly listeners = new Map<string, Set<RunEventListener>>();
@@ -71,7 +77,7 @@ export class BrowserRunDriver implements RunDriver {
   }
 
   async resume(runId: string): Promise<void> {
-    const run = await this.stoppedRun(runId);
+    const run = await this.withCurrentLlmSettings(await this.stoppedRun(runId));
     const { resumeRun } = await controlUnit();
     this.track(await resumeRun(runId, await this.driveDeps(run)));
   }
@@ -146,6 +152,16 @@ export class BrowserRunDriver implements RunDriver {
     const run = await this.deps.store.getRun(runId);
     if (!run) throw new Error(`There is no run ${runId}.`);
     return run;
+  }
+
+  /** A run paused for its provider settings takes the saved ones (recorded in the run) before it resumes. */
+  private async withCurrentLlmSettings(run: RunRecord): Promise<RunRecord> {
+    if (run.status !== 'paused' || !SETTINGS_PAUSES.has(run.pauseReason ?? '') || run.settings.llm.provider === 'scripted') return run;
+    const saved = await this.deps.settings();
+    if (saved.llm.provider === 'scripted' || JSON.stringify(saved.llm) === JSON.stringify(run.settings.llm)) return run;
+    const model = this.deps.resolveModel(saved.llm);
+    if (!model) throw new Error(`The model "${saved.llm.model}" is not in the model table: enter its context window in Settings.`);
+    return this.deps.store.updateRun(run.id, { settings: { ...run.settings, llm: saved.llm, model } });
   }
 
   private async driveDeps(run: Pick<RunRecord, 'settings' | 'task'>): Promise<DriveDeps> {

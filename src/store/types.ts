@@ -99,7 +99,7 @@ export interface VersionRecord {
 
 /** Run fields a turn may change along with its files and events. */
 export type RunPatch = Partial<
-  Pick<RunRecord, 'status' | 'statusReason' | 'pauseReason' | 'plan' | 'usage' | 'report' | 'finishedAt' | 'activeMs' | 'title'>
+  Pick<RunRecord, 'status' | 'statusReason' | 'pauseReason' | 'plan' | 'usage' | 'report' | 'finishedAt' | 'activeMs' | 'title' | 'settings'>
 >;
 
 export interface TurnCommit {
