@@ -9,7 +9,7 @@ import { rebuildContext } from './context-rebuild.ts';
 import type { ControlMessageEvent } from './events.ts';
 import { checkTurnGuard, noteReply, repeatTemperature } from './guards.ts';
 import { restartStep } from './overflow.ts';
-import { summaryRequest } from './prompts/shared.ts';
+import { REPEAT_NUDGE, summaryRequest } from './prompts/shared.ts';
 import type { RunContext } from './run-context.ts';
 import { assistantCount, type ContextState, startStepContext } from './step-context.ts';
 import { writeHandOffSummary } from './step-end.ts';
@@ -74,7 +74,7 @@ export async function executeStep(ctx: RunContext): Promise<void> {
     } else if (outcome.gate) {
       note = ctx.takeNote();
       purpose = 'fix';
-      content = ctx.prompts.fix({ step, gateMessage: outcome.gate.message, note });
+      content = ctx.prompts.fix({ step, gateMessage: outcome.gate.message, note }) + (nudge ? `\n${REPEAT_NUDGE}` : '');
     } else {
       note = ctx.takeNote();
       purpose = 'continue';

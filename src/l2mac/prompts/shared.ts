@@ -37,12 +37,15 @@ export function sandboxDescription(kind: SandboxKind | null): string {
   }
 }
 
+/** Added to a control message when the model keeps sending the same reply (DESIGN.md §4 guards). */
+export const REPEAT_NUDGE = 'You have sent the same reply several times in a row. It is not working: take a different approach.';
+
 export function continueMessage(input: ContinueInput): string {
   const lines = [`Is step ${input.step} complete? If every part of it is done and its checks pass, call sub_task_step_complete.`];
   lines.push('If not, continue with the tools: view what you need, then write or fix the files.');
   if (input.checksFailed) lines.push('The checks after your last change failed (see the tool result above); fix that first.');
   if (input.nudge) {
-    lines.push('You have sent the same reply several times in a row. It is not working: take a different approach.');
+    lines.push(REPEAT_NUDGE);
   }
   return lines.join('\n') + noteBlock(input.note);
 }

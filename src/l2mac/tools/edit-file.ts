@@ -1,4 +1,4 @@
-import { checkFileSize, checkPath } from '../paths.ts';
+import { checkFileContent, checkPath } from '../paths.ts';
 import { existingPathsHint } from './common.ts';
 import { errorResult } from './result.ts';
 import type { ToolDefinition } from './types.ts';
@@ -51,8 +51,8 @@ export const editFile: ToolDefinition<{ file_path: string; old_text: string; new
     }
     const at = found[0] as number;
     const updated = content.slice(0, at) + args.new_text + content.slice(at + args.old_text.length);
-    const tooLarge = checkFileSize(args.file_path, updated);
-    if (tooLarge) return errorResult(`Nothing was changed: ${tooLarge}.`);
+    const badContent = checkFileContent(args.file_path, updated);
+    if (badContent) return errorResult(`Nothing was changed: ${badContent}.`);
     workspace.write(args.file_path, updated);
     return resultWithChecks(`Edited ${args.file_path} at line ${lineOf(content, at)}.`, [args.file_path], context);
   },

@@ -1,5 +1,5 @@
 import { errorMessage, isAbortError, SandboxUnavailableError } from '../../errors.ts';
-import { checkFileSize, checkPath, MAX_FILES } from '../paths.ts';
+import { checkFileContent, checkPath, fileFolderClash, folderPrefixes, MAX_FILES } from '../paths.ts';
 import { checksObject, describeChecks, errorResult, okResult } from './result.ts';
 import type { ToolContext, ToolDefinition, ToolOutcome } from './types.ts';
 
@@ -62,8 +62,16 @@ export const writeFiles: ToolDefinition<{ list_of_file_objects: FileObject[] }> 
       }
       if (seen.has(file.file_path)) problems.push(`file ${i + 1}: ${file.file_path} appears twice in this call`);
       seen.add(file.file_path);
-      const tooLarge = checkFileSize(file.file_path, file.file_contents);
-      if (tooLarge) problems.push(`file ${i + 1}: ${tooLarge}`);
+      const badContent = checkFileContent(file.file_path, file.file_contents);
+      if (badContent) problems.push(`file ${i + 1}: ${badContent}`);
+    }
+    if (!problems.length) {
+      const files = new Set([...workspace.paths(), ...seen]);
+      const folders = folderPrefixes(files);
+      for (const [i, file] of args.list_of_file_objects.entries()) {
+        const clash = fileFolderClash(file.file_path, files, folders);
+        if (clash) problems.push(`file ${i + 1}: ${clash}`);
+      }
     }
     const added = [...seen].filter((p) => !workspace.has(p)).length;
     if (!problems.length && workspace.size + added > MAX_FILES) {
