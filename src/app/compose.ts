@@ -16,12 +16,12 @@ import { IdbStore } from '../store/indexeddb.ts';
 import { KeyStorage, originOf } from '../store/key-storage.ts';
 import { requestPersistentStorage } from '../store/persist.ts';
 import { recoverInterruptedRuns } from '../store/recovery.ts';
-import { zipFiles } from '../store/export.ts';
 import type { AppStore, RunRecord } from '../store/types.ts';
 import { createDemoLlm, DEMOS, demoRunSettings, demoSandboxChoice, loadDemo } from '../ui/demos/demo-catalog.ts';
 import { downloadName, saveDownload } from './download.ts';
 import { BrowserRunEnvironment } from './environment.ts';
 import { BrowserRunDriver } from './run-driver.ts';
+import { followRun, RunChangeChannel } from './run-follower.ts';
 import { PageSandboxes } from './sandboxes.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import type { AppServices, LlmCatalog } from './types.ts';
@@ -87,10 +87,13 @@ export interface ComposeOptions {
 }
 
 export async function createAppServices(options: ComposeOptions = {}): Promise<AppServices> {
-  const store: AppStore = await IdbStore.open({
+  const changes = new RunChangeChannel(`l2mac-run-changes:${options.dbName ?? 'default'}`);
+  const idb = await IdbStore.open({
     ...(options.dbName ? { name: options.dbName } : {}),
     ...(options.onStoreClosed ? { onVersionChange: options.onStoreClosed } : {}),
+    onRunChanged: (runId) => changes.announce(runId),
   });
+  const store: AppStore = idb;
   await recoverInterruptedRuns(store);
   void requestPersistentStorage();
 
@@ -131,11 +134,14 @@ export async function createAppServices(options: ComposeOptions = {}): Promise<A
     sandboxInfo: () => ({ state: sandboxes.state, webContainerProblem: sandboxes.webContainerProblem() }),
     onSandboxState: (listener) => sandboxes.onState(listener),
     onServerPreview: (listener) => sandboxes.onPreview(listener),
+    followRun: (runId, onChange) =>
+      followRun({ store, onRunChanged: (listener) => changes.subscribe(listener), waitForLock: (id, signal) => idb.waitForLock(id, signal) }, runId, onChange),
     loadSettings: () => settings.load(),
     saveSettings: (next) => settings.save(next),
     async downloadZip(runId) {
       const run = await store.getRun(runId);
       const files = await store.readAllFiles(runId);
+      const { zipFiles } = await import('../store/export.ts');
       saveDownload(zipFiles(files), downloadName(run?.title || run?.task || 'l2mac-run', '.zip'));
     },
     async startDemo(scenario) {

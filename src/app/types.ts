@@ -108,6 +108,12 @@ export interface AppServices {
   onSandboxState(listener: (state: SandboxChoiceState) => void): () => void;
   /** A server the generated project started in WebContainer (`server-ready`), or null when it stopped. */
   onServerPreview(listener: (preview: { port: number; url: string } | null) => void): () => void;
+  /**
+   * Follows a run this tab does not drive (DESIGN.md §6): `onChange` after another tab commits to it, and
+   * after its driving tab went away and it was marked interrupted. Returns a function that stops following.
+   * Absent: the view shows what was stored when it opened.
+   */
+  followRun?(runId: string, onChange: () => void): () => void;
   /** Starts a scripted demo run (no key, no network); resolves with its id. */
   startDemo(scenario: Scenario): Promise<string>;
   loadSettings(): Promise<AppSettings>;

@@ -57,6 +57,8 @@ export interface IdbStoreOptions {
    * fails. The app should ask the user to reload.
    */
   onVersionChange?: () => void;
+  /** A run's record or log changed in this tab (a turn committed, a status written): tell other tabs. */
+  onRunChanged?: (runId: string) => void;
 }
 
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<L2macDB, StoreNames<L2macDB>[], Mode>;
@@ -72,6 +74,7 @@ export class IdbStore implements AppStore {
     private readonly now: () => number,
     private readonly newId: () => string,
     private readonly locks: LockProvider,
+    private readonly onRunChanged: (runId: string) => void = () => {},
   ) {}
 
   static async open(options: IdbStoreOptions = {}): Promise<IdbStore> {
@@ -86,7 +89,7 @@ export class IdbStore implements AppStore {
       },
     });
     opened = db;
-    return new IdbStore(db, name, options.now ?? Date.now, options.newId ?? (() => crypto.randomUUID()), options.locks ?? defaultLocks(`idb:${name}`));
+    return new IdbStore(db, name, options.now ?? Date.now, options.newId ?? (() => crypto.randomUUID()), options.locks ?? defaultLocks(`idb:${name}`), options.onRunChanged);
   }
 
   close(): void {
@@ -136,13 +139,15 @@ export class IdbStore implements AppStore {
 
   async updateRun(runId: string, patch: RunPatch): Promise<RunRecord> {
     const now = this.now();
-    return this.write(['runs'], async (tx, writes) => {
+    const updated = await this.write(['runs'], async (tx, writes) => {
       const run = await tx.objectStore('runs').get(runId);
       if (!run) throw new RunNotFoundError(runId);
       applyPatch(run, patch, now);
       writes.push(tx.objectStore('runs').put(run));
       return run;
     });
+    this.onRunChanged(runId);
+    return updated;
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -256,6 +261,7 @@ export class IdbStore implements AppStore {
       if (last) run.lastSeq = last.seq;
       writes.push(tx.objectStore('runs').put(applyPatch(run, commit.run ?? {}, now)));
     });
+    this.onRunChanged(runId);
   }
 
   async getCheckpoint(runId: string): Promise<CheckpointState | undefined> {
@@ -275,6 +281,11 @@ export class IdbStore implements AppStore {
 
   isLocked(runId: string): Promise<boolean> {
     return this.locks.isHeld(this.lockName(runId));
+  }
+
+  /** Waits until no tab holds the run's lock, then takes it (a tab following another tab's drive). */
+  waitForLock(runId: string, signal: AbortSignal): Promise<RunLock> {
+    return this.locks.waitFor(this.lockName(runId), signal);
   }
 
   private lockName(runId: string): string {

@@ -9,22 +9,54 @@ export interface LockProvider {
   /** The lock, or null when someone holds it already. */
   tryLock(name: string): Promise<RunLock | null>;
   isHeld(name: string): Promise<boolean>;
+  /** Waits until no one else holds the lock, then takes it; rejects with an AbortError when `signal` aborts first. */
+  waitFor(name: string, signal: AbortSignal): Promise<RunLock>;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The wait for the lock was aborted.', 'AbortError');
 }
 
 export class InProcessLocks implements LockProvider {
   private readonly held = new Set<string>();
+  private readonly waiters = new Map<string, (() => void)[]>();
 
   tryLock(name: string): Promise<RunLock | null> {
     if (this.held.has(name)) return Promise.resolve(null);
+    return Promise.resolve(this.take(name));
+  }
+
+  waitFor(name: string, signal: AbortSignal): Promise<RunLock> {
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    if (!this.held.has(name)) return Promise.resolve(this.take(name));
+    return new Promise<RunLock>((resolve, reject) => {
+      const queue = this.waiters.get(name) ?? [];
+      this.waiters.set(name, queue);
+      const grant = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(this.take(name));
+      };
+      const onAbort = () => {
+        const index = queue.indexOf(grant);
+        if (index >= 0) queue.splice(index, 1);
+        reject(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      queue.push(grant);
+    });
+  }
+
+  private take(name: string): RunLock {
     this.held.add(name);
     let released = false;
-    return Promise.resolve({
+    return {
       release: () => {
         if (released) return;
         released = true;
         this.held.delete(name);
+        this.waiters.get(name)?.shift()?.();
       },
-    });
+    };
   }
 
   isHeld(name: string): Promise<boolean> {
@@ -48,6 +80,14 @@ export class WebLocks implements LockProvider {
             resolve({ release: () => done() });
           });
         })
+        .catch(reject);
+    });
+  }
+
+  waitFor(name: string, signal: AbortSignal): Promise<RunLock> {
+    return new Promise<RunLock>((resolve, reject) => {
+      this.locks
+        .request(name, { signal }, () => new Promise<void>((done) => resolve({ release: () => done() })))
         .catch(reject);
     });
   }

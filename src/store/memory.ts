@@ -208,6 +208,11 @@ export class MemoryStore implements AppStore {
     return this.locks.isHeld(lockName(runId));
   }
 
+  /** Waits until no tab holds the run's lock, then takes it (a tab following another tab's drive). */
+  waitForLock(runId: string, signal: AbortSignal): Promise<RunLock> {
+    return this.locks.waitFor(lockName(runId), signal);
+  }
+
   async getSetting<T = unknown>(key: string): Promise<T | undefined> {
     return this.settings.has(key) ? (structuredClone(this.settings.get(key)) as T) : undefined;
   }

@@ -17,6 +17,35 @@ export interface RecoveryOptions {
   now?: () => number;
 }
 
+/** Whether a run in this status is being driven by some tab (or was, when that tab died). */
+export function isDrivenStatus(status: string): boolean {
+  return DRIVEN.has(status);
+}
+
+/**
+ * Marks one run interrupted if it is still `planning` or `running`. The caller holds the run's lock, so no
+ * tab drives it: whoever wrote that status is gone. Returns whether it was marked.
+ */
+export async function markInterruptedIfAbandoned(
+  store: Pick<FileStore, 'getRun' | 'getCheckpoint' | 'commitTurn'>,
+  runId: string,
+  now: () => number = Date.now,
+): Promise<boolean> {
+  const run = await store.getRun(runId);
+  if (!run || !DRIVEN.has(run.status)) return false;
+  const checkpoint = (await store.getCheckpoint(run.id)) ?? initialCheckpoint();
+  const event: StatusEvent = { type: 'status', runId: run.id, seq: run.lastSeq + 1, at: now(), status: 'interrupted', reason: INTERRUPTED_REASON };
+  await store.commitTurn(run.id, {
+    step: checkpoint.stepIndex + 1,
+    turn: 0,
+    changes: [],
+    events: [event],
+    checkpoint,
+    run: { status: 'interrupted', statusReason: INTERRUPTED_REASON, pauseReason: undefined },
+  });
+  return true;
+}
+
 /** Marks abandoned runs interrupted; returns their ids. */
 export async function recoverInterruptedRuns(store: FileStore, options: RecoveryOptions = {}): Promise<string[]> {
   const now = options.now ?? Date.now;
@@ -27,19 +56,7 @@ export async function recoverInterruptedRuns(store: FileStore, options: Recovery
     const lock = await store.lockRun(summary.id);
     if (!lock) continue;
     try {
-      const run = await store.getRun(summary.id);
-      if (!run || !DRIVEN.has(run.status)) continue;
-      const checkpoint = (await store.getCheckpoint(run.id)) ?? initialCheckpoint();
-      const event: StatusEvent = { type: 'status', runId: run.id, seq: run.lastSeq + 1, at: now(), status: 'interrupted', reason: INTERRUPTED_REASON };
-      await store.commitTurn(run.id, {
-        step: checkpoint.stepIndex + 1,
-        turn: 0,
-        changes: [],
-        events: [event],
-        checkpoint,
-        run: { status: 'interrupted', statusReason: INTERRUPTED_REASON, pauseReason: undefined },
-      });
-      recovered.push(run.id);
+      if (await markInterruptedIfAbandoned(store, summary.id, now)) recovered.push(summary.id);
     } finally {
       lock.release();
     }

@@ -6,7 +6,6 @@
 import type { AppServices, AppSettings } from '../../app/types.ts';
 import type { SandboxChoiceState } from '../../sandbox/choose.ts';
 import type { Scenario } from '../../llm/scenario.ts';
-import { applyImportedConfig, parseL2macConfig } from '../../config-import/index.ts';
 import { readPresetFromHash, type AppliedPreset, type PresetReadResult } from '../../presets/index.ts';
 import type { KeyPersistence } from '../../store/key-storage.ts';
 import { RunHistory } from './history.svelte.ts';
@@ -180,6 +179,8 @@ export class AppState {
    */
   async importConfig(text: string, persistence: KeyPersistence): Promise<string> {
     if (!this.settings) throw new Error('The settings are not loaded yet.');
+    // The YAML parser loads with the first import, not with the page.
+    const { applyImportedConfig, parseL2macConfig } = await import('../../config-import/index.ts');
     const imported = parseL2macConfig(text);
     const applied = applyImportedConfig(this.settings, imported, this.services.keys, persistence);
     await this.services.saveSettings(applied.settings);

@@ -7,7 +7,8 @@ import type { RunCostEstimate } from '../../llm/usage.ts';
 import { MAX_STEPS_CEILING, type Domain } from '../../l2mac/run-state.ts';
 import type { SandboxChoice } from '../../sandbox/types.ts';
 import { parsePromptProgram } from '../model/prompt-program.ts';
-import { importOrigin, type ImportProgress, type ImportResult } from '../../import/index.ts';
+import { importOrigin } from '../../import/origin.ts';
+import type { ImportProgress, ImportResult } from '../../import/pipeline.ts';
 
 export class NewRunForm {
   task = $state('');

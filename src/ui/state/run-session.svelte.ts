@@ -27,6 +27,8 @@ export class RunSession {
   private model: RunViewModel;
   private readonly batcher: FrameBatcher;
   private unsubscribe: (() => void) | null = null;
+  /** Stops following another tab's drive of this run (while this tab does not drive it). */
+  private unfollow: (() => void) | null = null;
   private driveStartedAt: number | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private filesVersion = -1;
@@ -53,7 +55,19 @@ export class RunSession {
     const session = new RunSession(services, record, RunViewModel.fromStored(record, events), scheduler);
     await session.refreshFiles();
     session.attach();
+    session.follow();
     return session;
+  }
+
+  /** While this tab does not drive the run: show another tab's commits, and Resume when that tab is gone. */
+  private follow(): void {
+    if (this.disposed || this.driving || this.unfollow || !this.services.followRun) return;
+    this.unfollow = this.services.followRun(this.runId, () => void this.reload());
+  }
+
+  private stopFollowing(): void {
+    this.unfollow?.();
+    this.unfollow = null;
   }
 
   /**
@@ -63,6 +77,7 @@ export class RunSession {
    */
   attach(): void {
     if (this.disposed || this.unsubscribe || !this.services.driver.isDriving(this.runId)) return;
+    this.stopFollowing();
     this.driving = true;
     this.driveStartedAt = Date.now();
     const early: RunEvent[] = [];
@@ -89,10 +104,12 @@ export class RunSession {
     this.driving = false;
     this.driveStartedAt = null;
     await this.reload();
+    this.follow();
   }
 
   dispose(): void {
     this.disposed = true;
+    this.stopFollowing();
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.ticker) clearInterval(this.ticker);
@@ -120,6 +137,11 @@ export class RunSession {
 
   get canResume(): boolean {
     return !this.driving && isResumable(this.view.status) && this.view.pauseReason !== 'plan-review';
+  }
+
+  /** Another tab drives the run: this view is read-only (it follows the commits). */
+  get drivenElsewhere(): boolean {
+    return !this.driving && (this.view.status === 'running' || this.view.status === 'planning');
   }
 
   get inPlanReview(): boolean {

@@ -1,0 +1,150 @@
+/**
+ * Issue 12, browser faults, in the built app against the mock server: the driving page closed in the
+ * middle of a step and the app opened again; two tabs on one run (DESIGN.md §6: one drives, the other
+ * follows live and read-only, never continues on its own, and offers Resume when the first closes); the
+ * storage quota exceeded in the middle of a run (Chromium's `Storage.overrideQuotaForOrigin`). Each checks
+ * what the user sees and what IndexedDB keeps. Reload mid-step is `ui-controls.spec.ts`, offline after load
+ * `ui-offline-resume.spec.ts`.
+ */
+import { readFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
+import type { Page } from '@playwright/test';
+import { expect, expectRunStatus, fileItem, runScenario, stepItems, test } from './fixtures.ts';
+
+test.use({ scenario: 'three-step-fix' });
+
+/** Chat requests of the three-step scenario: 1 plan, 2–3 step 1, 4 its summary, 5–7 step 2, 8 its summary, 9 step 3's first turn. */
+const STEP_TWO_FIRST_TURN = 5;
+const STEP_THREE_FIRST_TURN = 9;
+const INTERRUPTED_TEXT = 'The tab that was driving this run closed or crashed before the run finished.';
+
+/** The run's current files, as "Download zip" gives them. */
+async function downloadedFiles(page: Page): Promise<Record<string, string>> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download zip', exact: true }).click();
+  const entries = unzipSync(new Uint8Array(await readFile(await (await download).path())));
+  return Object.fromEntries(Object.entries(entries).map(([path, bytes]) => [path, strFromU8(bytes)]));
+}
+
+interface StoredRun {
+  status: string;
+  statusReason?: string;
+  pauseReason?: string;
+  events: { type: string; step?: number; status?: string; name?: string }[];
+  files: string[];
+}
+
+/** The one run in the app's IndexedDB, read with the raw API (not the app's code). */
+async function storedRun(page: Page): Promise<StoredRun> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('l2mac-web');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = (store: string) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const [runs, events, files] = await Promise.all([all('runs'), all('events'), all('files')]);
+    db.close();
+    if (runs.length !== 1) throw new Error(`expected one run, found ${runs.length}`);
+    const run = runs[0] as { status: string; statusReason?: string; pauseReason?: string };
+    return {
+      status: run.status,
+      ...(run.statusReason ? { statusReason: run.statusReason } : {}),
+      ...(run.pauseReason ? { pauseReason: run.pauseReason } : {}),
+      events: (events as { type: string; step?: number; status?: string; name?: string }[]).map(({ type, step, status, name }) => ({ type, step, status, name })),
+      files: (files as { path: string }[]).map((file) => file.path).sort(),
+    };
+  });
+}
+
+const statuses = (run: StoredRun) => run.events.filter((e) => e.type === 'status').map((e) => e.status);
+
+test('the driving page closed in the middle of step 2 and the app opened again: interrupted with Resume, which completes with the files of an uninterrupted run', async ({
+  page,
+  context,
+  mock,
+  app,
+}) => {
+  const hold = mock.faults.hold({ at: STEP_TWO_FIRST_TURN });
+  await app.open();
+  await runScenario(page, mock, app, { sandbox: 'Worker only' });
+  await hold.arrived;
+  await expectRunStatus(page, 'running');
+  await page.close();
+  hold.release();
+
+  const reopened = await context.newPage();
+  const errors: string[] = [];
+  reopened.on('pageerror', (error) => errors.push(error.message));
+  await reopened.goto('/?wcBootMs=1500');
+  await expectRunStatus(reopened, 'interrupted');
+  await expect(reopened.getByText(INTERRUPTED_TEXT).first()).toBeVisible();
+  await expect(stepItems(reopened).nth(0)).toContainText('completed');
+  // Stored: interrupted durably, step 1's files kept, nothing of the turn that was in flight.
+  const stopped = await storedRun(reopened);
+  expect(stopped).toMatchObject({ status: 'interrupted', files: ['src/words.js', 'src/words.test.js'] });
+  expect(statuses(stopped).at(-1)).toBe('interrupted');
+  expect(stopped.events.filter((e) => e.step === 2 && e.type === 'tool-call')).toEqual([]);
+
+  await reopened.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expectRunStatus(reopened, 'completed');
+  expect(await downloadedFiles(reopened)).toEqual(app.scenario!.expectedFiles);
+  const finished = await storedRun(reopened);
+  expect(statuses(finished)).toEqual(['planning', 'running', 'interrupted', 'running', 'completed']);
+  // The 12 requests of an uninterrupted run, plus step 2's first turn once more: the one in flight when
+  // the page closed was never committed, so it was asked again, and nothing else was.
+  expect(mock.chatRequests).toHaveLength(13);
+  expect(errors).toEqual([]);
+});
+
+test('two tabs: the second follows the first tab’s run live and read-only, never continues it, and offers Resume when the first closes', async ({
+  page,
+  context,
+  mock,
+  app,
+}) => {
+  const stepTwo = mock.faults.hold({ at: STEP_TWO_FIRST_TURN, name: 'step-2' });
+  await app.open();
+  await runScenario(page, mock, app, { sandbox: 'Worker only' });
+  await stepTwo.arrived;
+
+  const second = await context.newPage();
+  const errors: string[] = [];
+  second.on('pageerror', (error) => errors.push(error.message));
+  await second.goto('/?wcBootMs=1500');
+  await expectRunStatus(second, 'running');
+  await expect(second.getByText('Another tab is driving this run; this view updates when it commits.')).toBeVisible();
+  await expect(stepItems(second).nth(0)).toContainText('completed');
+  for (const name of ['Pause', 'Resume', 'Cancel']) await expect(second.getByRole('button', { name, exact: true })).toHaveCount(0);
+
+  // The first tab goes on; the second shows each committed turn without being reloaded.
+  const stepThree = mock.faults.hold({ at: STEP_THREE_FIRST_TURN, name: 'step-3' });
+  stepTwo.release();
+  await stepThree.arrived;
+  await expect(stepItems(second).nth(1)).toContainText('completed');
+  await expect(fileItem(second, 'src/freq.js')).toBeVisible();
+  await expectRunStatus(second, 'running');
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+
+  // The driving tab closes in the middle of step 3: the second offers Resume and asks the model for nothing.
+  const requestsWhenClosed = mock.chatRequests.length;
+  await page.close();
+  stepThree.release();
+  await expectRunStatus(second, 'interrupted');
+  await expect(second.getByText(INTERRUPTED_TEXT).first()).toBeVisible();
+  await expect(second.getByRole('button', { name: 'Resume', exact: true })).toBeVisible();
+  expect(mock.chatRequests.length).toBe(requestsWhenClosed);
+  const stopped = await storedRun(second);
+  expect(stopped.status).toBe('interrupted');
+  expect(statuses(stopped)).toEqual(['planning', 'running', 'interrupted']);
+
+  await second.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expectRunStatus(second, 'completed');
+  expect(await downloadedFiles(second)).toEqual(app.scenario!.expectedFiles);
+  expect(errors).toEqual([]);
+});
