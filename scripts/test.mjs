@@ -2,6 +2,7 @@
 /**
  * `npm test`: type checks, unit tests, a build, then the end-to-end tests in Debian's Chromium.
  * Stops at once, before anything else, when Chromium is missing, and says how to install it.
+ * `node scripts/test.mjs e2e` (npm run test:e2e) runs only the build and the end-to-end tests.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,7 +22,8 @@ const steps = [
   ['end-to-end tests', 'npx', ['playwright', 'test']],
 ];
 
-for (const [label, command, args] of steps) {
+const e2eOnly = process.argv.includes('e2e');
+for (const [label, command, args] of e2eOnly ? steps.slice(2) : steps) {
   console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
   const env = { ...process.env, CHROMIUM_PATH: chromium, L2MAC_HARNESS: '1' };
   const result = spawnSync(command, args, { stdio: 'inherit', env });
