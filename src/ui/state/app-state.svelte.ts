@@ -130,18 +130,19 @@ export class AppState {
     void this.services.environment.requestNotifications();
     const runId = await this.newRun.start(this.settings, planFirst);
     if (!runId) return;
-    this.updateWakeLock();
     await this.history.refresh();
     await this.openRun(runId);
+    // After the refresh: the history (or the open session) is what says this tab drives the run.
+    this.updateWakeLock();
     this.newRun.reset();
   }
 
   /** Starts a scripted demo (no key, no network) and shows it. */
   async startDemo(scenario: Scenario): Promise<void> {
     const runId = await this.services.startDemo(scenario);
-    this.updateWakeLock();
     await this.history.refresh();
     await this.openRun(runId);
+    this.updateWakeLock();
   }
 
   /** A confirmed classroom preset: its settings saved, its task and program in the New run form. */
