@@ -3,7 +3,7 @@
  * the built app drives a whole run by its accessible names. Each test checks what the user sees (the run
  * status, the reason, the retry waits, Resume) and what is stored (the app's IndexedDB read in the page).
  *
- * The network gone mid-run is `ui-offline-resume.spec.ts`; the SDK side of strict CORS is `llm-cors.spec.ts`.
+ * The network gone mid-run is also `ui-offline-resume.spec.ts`; the SDK side of strict CORS is `llm-cors.spec.ts`.
  */
 import type { Page } from '@playwright/test';
 import { parseScenario, SCENARIO_FORMAT } from '../../src/llm/scenario.ts';
@@ -144,6 +144,57 @@ test.describe('three-step run', () => {
     expect(waits[1]?.message).toContain('502 Bad Gateway');
     expect(stored.files.map((f) => f.path).sort()).toEqual(Object.keys(app.scenario!.expectedFiles!).sort());
     expect(app.errors.filter((e) => !/50[02]/.test(e))).toEqual([]);
+  });
+
+  test('a 500 that outlasts the retries: the run pauses saying so, keeps step 1, and Resume completes once the server recovers', async ({ page, mock, app }) => {
+    mock.faults.status(500, { at: STEP_TWO_FIRST_TURN, times: 'always' });
+    await app.open();
+    await fillSettings(page, { baseURL: mock.url });
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByText('Run limits', { exact: true }).click();
+    await dialog.getByRole('spinbutton', { name: 'LLM retries', exact: true }).fill('1');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(dialog).toBeHidden();
+    await startRun(page, app.scenario!.task, { sandbox: 'Worker only', stepCap: 3 });
+    await expectRunStatus(page, 'paused');
+    await expect(reasonText(page, /The provider kept failing after every retry: 500 The server had an error/)).toBeVisible();
+    await expect(reasonText(page, /Resume to try again\./)).toBeVisible();
+    expect(mock.chatRequests).toHaveLength(STEP_TWO_FIRST_TURN + 1);
+    const paused = await readStore(page);
+    expect(paused.runs[0]).toMatchObject({ status: 'paused', pauseReason: 'retries-exhausted' });
+    expect(paused.events.filter((e) => e.type === 'retry-wait').map((e) => e.attempt)).toEqual([1]);
+    expect(paused.files.map((f) => f.path).sort()).toEqual(['src/words.js', 'src/words.test.js']);
+
+    mock.faults.clear();
+    await resumeButton(page).click();
+    await expectRunStatus(page, 'completed');
+    const done = await readStore(page);
+    expect(done.files.map((f) => f.path).sort()).toEqual(Object.keys(app.scenario!.expectedFiles!).sort());
+  });
+
+  test('the network gone mid-run: the run pauses for offline with its work stored, and resumes by itself when it returns', async ({ page, context, mock, app }) => {
+    // ui-offline-resume.spec.ts covers what the user sees; this adds what is stored at the pause and after.
+    const hold = mock.faults.hold({ at: STEP_TWO_FIRST_TURN });
+    await app.open();
+    await runScenario(page, mock, app, { sandbox: 'Worker only' });
+    await hold.arrived;
+    await context.setOffline(true);
+    hold.release();
+    await expectRunStatus(page, 'paused');
+    await expect(reasonText(page, 'The network is unavailable. The run resumes when the browser is back online.')).toBeVisible();
+    const paused = await readStore(page);
+    expect(paused.runs[0]).toMatchObject({ status: 'paused', pauseReason: 'offline' });
+    // Step 1 is kept (the held reply may still arrive on its open connection and commit its turn too).
+    expect(paused.files.map((f) => f.path)).toEqual(expect.arrayContaining(['src/words.js', 'src/words.test.js']));
+    // The first retry's wait is announced, then given up at once: no retries against a network known gone.
+    expect(paused.events.filter((e) => e.type === 'retry-wait').map((e) => [e.reason, e.attempt])).toEqual([['network', 1]]);
+
+    await context.setOffline(false);
+    await expectRunStatus(page, 'completed');
+    const done = await readStore(page);
+    expect(done.files.map((f) => f.path).sort()).toEqual(Object.keys(app.scenario!.expectedFiles!).sort());
+    expect(done.events.filter((e) => e.type === 'tool-call' && e.name === 'write_files' && e.step === 1)).toHaveLength(1);
   });
 
   test('a stream cut in the middle of a tool call, then one cut before its finish: both replies discarded whole, the tool runs once', async ({ page, mock, app }) => {
