@@ -16,6 +16,8 @@ export class FakeSandbox implements Sandbox {
   readonly files = new Map<string, string>();
   readonly syncs: FileChange[][] = [];
   readonly testRuns: string[][] = [];
+  /** Every runFile call with the options the control unit gave it. */
+  readonly fileRuns: { path: string; args: string[]; options: ExecOptions | undefined }[] = [];
   disposed = false;
   status: SandboxStatus;
 
@@ -48,7 +50,8 @@ export class FakeSandbox implements Sandbox {
     return report(await this.answer(this.files, paths, options));
   }
 
-  async runFile(): Promise<RunFileResult> {
+  async runFile(path: string, args: string[], options?: ExecOptions): Promise<RunFileResult> {
+    this.fileRuns.push({ path, args, options });
     return { output: '', exitCode: 0, timedOut: false };
   }
 

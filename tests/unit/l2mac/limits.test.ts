@@ -53,6 +53,24 @@ describe('guard defaults (DESIGN.md §4 table)', () => {
   });
 });
 
+describe('run_file (DESIGN §5)', () => {
+  it('gives the sandbox the run_file time limit of the run\'s settings', async () => {
+    const sandbox = new FakeSandbox();
+    const turns = [
+      turn('step', 1, 0, { toolCalls: [call.write({ 'add.js': ADD_JS, 'add.test.js': ADD_TEST_JS })] }),
+      turn('step', 1, 1, { toolCalls: [call.raw('run_file', { file_name_to_run: 'add.js', arguments: ['7'] })] }),
+      turn('step', 1, 2, { toolCalls: [call.gate()] }),
+      turn('summary', 1, 3, { content: 'Step 1 wrote add.js.' }),
+      turn('report', 0, 0, { content: '- add: done' }),
+    ];
+    const limited = settings({ promptProgram: ['Write add.js with tests.'], limits: { runFileTimeoutMs: 4321 } });
+    const run = await (await startRun(makeScenario(turns), { sandbox, settings: limited })).handle.done;
+    expect(run.status).toBe('completed');
+    expect(sandbox.fileRuns).toHaveLength(1);
+    expect(sandbox.fileRuns[0]).toMatchObject({ path: 'add.js', args: ['7'], options: { timeoutMs: 4321 } });
+  });
+});
+
 describe('the LLM port\'s callbacks become events', () => {
   it('retry waits are durable events published while the call waits; streamed text is transient, with discards', async () => {
     const scenario = makeScenario(oneStepTurns());

@@ -280,6 +280,28 @@ describe('OpenAiLlm: broken streams and aborts', () => {
     server.faults.releaseAll();
   });
 
+  it('without a setting, a stream is abandoned as idle after the 60 s default and not before', async () => {
+    server.faults.hold();
+    const client = await llm();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled: unknown = 'pending';
+      const pending = client.complete(request).then(
+        () => (settled = 'resolved'),
+        (error: unknown) => (settled = error),
+      );
+      await vi.waitFor(() => expect(server.chatRequests).toHaveLength(1), { timeout: 5_000 });
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(settled).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1_500);
+      await pending;
+      expect(settled).toMatchObject({ name: 'StreamBrokenError', idle: true });
+    } finally {
+      vi.useRealTimers();
+      server.faults.releaseAll();
+    }
+  });
+
   it('aborts mid-stream with AbortError, and withRetries does not retry it', async () => {
     server.faults.delay(40);
     const controller = new AbortController();
