@@ -16,7 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const out = resolve(root, args.includes('--out') ? args[args.indexOf('--out') + 1] : 'docs/screenshot.png');
 const dark = args.includes('--dark');
-/** What the capture shows: the diff of a fixed file (default), the transcript, the report, or the New run form. */
+/** What the capture shows: the diff of a fixed file (default), the fix in the transcript, the transcript's end, the report, or the New run form. */
 const view = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'diff';
 const width = args.includes('--width') ? Number(args[args.indexOf('--width') + 1]) : 1440;
 const port = Number(process.env.PREVIEW_PORT ?? 4299);
@@ -102,6 +102,13 @@ async function main() {
 
     if (view === 'transcript' || view === 'report') {
       await page.getByRole('tab', { name: view === 'report' ? 'Report' : 'Transcript' }).click();
+    } else if (view === 'fix') {
+      // The transcript where step 2's first attempt fails its test and the agent fixes it.
+      await page.getByRole('tab', { name: 'Transcript' }).click();
+      const failed = page.locator('.check.bad').first();
+      await failed.waitFor();
+      await failed.evaluate((element) => element.closest('article')?.parentElement?.previousElementSibling?.scrollIntoView({ block: 'start' }));
+      await page.waitForTimeout(300); // let the virtual list settle after the jump
     } else {
       await page.getByRole('treeitem', { name: 'src/freq.js', exact: true }).click();
       await page.getByTestId('file-viewer').locator('.monaco-editor').first().waitFor();

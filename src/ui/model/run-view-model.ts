@@ -87,6 +87,8 @@ export class RunViewModel {
   private callIndex = new Map<string, number>();
   /** Transcript index of the streaming message, if one is open. */
   private liveIndex: number | null = null;
+  /** `step:turn` of the latest check that failed, so the control message after it says so. */
+  private failedCheckAt: string | null = null;
   private outputChunks: string[] = [];
   private outputLength = 0;
   private dirty = true;
@@ -223,6 +225,7 @@ export class RunViewModel {
         return;
       case 'check':
         this.state.lastCheck = event.result;
+        this.failedCheckAt = event.result.ok ? null : `${event.step}:${event.turn}`;
         this.push({ kind: 'check', id: `check:${event.seq}`, at: event.at, step: event.step, trigger: event.trigger, result: event.result });
         return;
       case 'control-message':
@@ -232,6 +235,7 @@ export class RunViewModel {
           at: event.at,
           step: event.step,
           purpose: event.purpose,
+          afterFailedCheck: this.failedCheckAt === `${event.step}:${event.turn}`,
           content: event.content,
           note: event.note ?? null,
         });

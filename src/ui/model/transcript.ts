@@ -60,6 +60,8 @@ export interface ControlEntry extends EntryBase {
   kind: 'control';
   step: number;
   purpose: ControlMessageEvent['purpose'];
+  /** A check of the same turn failed: the message carries its failures back to the agent. */
+  afterFailedCheck: boolean;
   content: string;
   note: string | null;
 }
@@ -97,10 +99,10 @@ export function requestKindLabel(kind: RequestKind): string {
   }
 }
 
-export function controlPurposeLabel(purpose: ControlMessageEvent['purpose']): string {
+export function controlPurposeLabel(purpose: ControlMessageEvent['purpose'], afterFailedCheck = false): string {
   switch (purpose) {
     case 'continue':
-      return 'Control: is the step done?';
+      return afterFailedCheck ? 'Control: the checks failed, keep working' : 'Control: is the step done?';
     case 'fix':
       return 'Control: fix the failing checks';
     case 'summary-request':

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/l2mac/events.ts';
 import type { EventDraft } from '../../../src/l2mac/events.ts';
 import { RunViewModel } from '../../../src/ui/model/run-view-model.ts';
+import { controlPurposeLabel } from '../../../src/ui/model/transcript.ts';
 import type { RunRecord } from '../../../src/store/types.ts';
 import { DEFAULT_LIMITS } from '../../../src/l2mac/run-state.ts';
 
@@ -155,5 +156,25 @@ describe('RunViewModel', () => {
     expect(view.status).toBe('interrupted');
     expect(view.steps.map((s) => s.state)).toEqual(['completed', 'running']);
     expect(view.usage.costUsd).toBe(0.5);
+  });
+
+  it('labels the control message after a failed check of the same turn as such, and not after a passing one', () => {
+    const model = new RunViewModel('r1', 'running');
+    const check = (ok: boolean) => ({ syntaxErrors: [], passed: ok ? 2 : 1, failed: ok ? 0 : 1, skipped: 0, todo: 0, failures: [], timedOut: [], noTests: false, ok });
+    feed(
+      model,
+      events(
+        { type: 'step-started', step: 1, instruction: 'a', restart: 0, messages: [] },
+        { type: 'check', step: 1, turn: 0, trigger: 'write', result: check(false) },
+        { type: 'control-message', step: 1, turn: 0, purpose: 'continue', content: 'The checks after your last change failed.' },
+        { type: 'check', step: 1, turn: 1, trigger: 'write', result: check(true) },
+        { type: 'control-message', step: 1, turn: 1, purpose: 'continue', content: 'Is the step done?' },
+        { type: 'control-message', step: 1, turn: 2, purpose: 'continue', content: 'Is the step done?' },
+      ),
+    );
+    const controls = model.snapshot().transcript.filter((e) => e.kind === 'control');
+    expect(controls.map((c) => c.afterFailedCheck)).toEqual([true, false, false]);
+    expect(controlPurposeLabel('continue', true)).toBe('Control: the checks failed, keep working');
+    expect(controlPurposeLabel('continue', false)).toBe('Control: is the step done?');
   });
 });
