@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
+import type { Scenario } from '../../src/llm/scenario.ts';
 import { expect, expectRunStatus, fileItem, runScenario, stepItems, test } from './fixtures.ts';
 
 test.use({ scenario: 'three-step-fix' });
@@ -147,4 +148,60 @@ test('two tabs: the second follows the first tab’s run live and read-only, nev
   await expectRunStatus(second, 'completed');
   expect(await downloadedFiles(second)).toEqual(app.scenario!.expectedFiles);
   expect(errors).toEqual([]);
+});
+
+/**
+ * The three-step scenario with one more file in step 2's first write: 300,000 characters of data, far more
+ * than the room the quota leaves, yet well inside the model's context when the turn is redone.
+ */
+function withBigWriteInStepTwo(scenario: Scenario): { scenario: Scenario; bigFile: [string, string] } {
+  const bigFile: [string, string] = ['data/corpus.txt', `${'lorem ipsum dolor sit amet '.repeat(11_111)}\n`];
+  const copy = structuredClone(scenario);
+  const turn = copy.turns.find((t) => t.key.kind === 'step' && t.key.step === 2 && t.key.turn === 0);
+  const write = turn?.reply.toolCalls?.find((call) => call.name === 'write_files');
+  if (!write) throw new Error('three-step-fix changed: no write in step 2, turn 0');
+  (write.arguments as { list_of_file_objects: { file_path: string; file_contents: string }[] }).list_of_file_objects.push({
+    file_path: bigFile[0],
+    file_contents: bigFile[1],
+  });
+  copy.expectedFiles = { ...copy.expectedFiles, [bigFile[0]]: bigFile[1] };
+  return { scenario: copy, bigFile };
+}
+
+test('storage quota exceeded in the middle of step 2: the run pauses with a clear message and no partial turn; with room again, Resume completes', async ({
+  page,
+  context,
+  mock,
+  app,
+  baseURL,
+}) => {
+  const { scenario } = withBigWriteInStepTwo(app.scenario!);
+  mock.setScenario(scenario);
+  // Chromium reads an origin's quota when its IndexedDB is first opened, so the limit is set before the
+  // app loads: room for the app and step 1, not for step 2's first write.
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(baseURL!).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 450_000 });
+  await app.open();
+  await runScenario(page, mock, app, { sandbox: 'Worker only' });
+
+  await expectRunStatus(page, 'paused');
+  await expect(page.getByText("The browser's storage is full, so the last turn was not saved (it is redone on resume)").first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeVisible();
+  await expect(stepItems(page).nth(0)).toContainText('completed');
+  // Stored: paused for the quota, step 1 whole, nothing at all of the refused turn.
+  const stopped = await storedRun(page);
+  expect(stopped).toMatchObject({ status: 'paused', pauseReason: 'storage-quota', files: ['src/words.js', 'src/words.test.js'] });
+  expect(stopped.events.filter((e) => e.step === 2 && e.type !== 'step-started')).toEqual([]);
+  expect(mock.chatRequests).toHaveLength(STEP_TWO_FIRST_TURN);
+
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 500_000_000 });
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expectRunStatus(page, 'completed');
+  expect(await downloadedFiles(page)).toEqual(scenario.expectedFiles);
+  const finished = await storedRun(page);
+  expect(statuses(finished)).toEqual(['planning', 'running', 'paused', 'running', 'completed']);
+  // Only the refused turn was asked for again.
+  expect(mock.chatRequests).toHaveLength(13);
+  expect(app.errors).toEqual([]);
 });
