@@ -2,8 +2,9 @@
 /**
  * Takes the README screenshot (`docs/screenshot.png`): builds the app (unless SKIP_BUILD=1), serves it
  * with `vite preview`, starts the mock OpenAI-compatible server playing a scripted scenario, drives a run
- * to completion in headless Chromium by the app's accessible names, opens a file, and captures the page.
- * Its own script, not a test: `node scripts/screenshot.mjs [--out docs/screenshot.png] [--dark]`.
+ * to completion in headless Chromium by the app's accessible names, and captures the completed run: by
+ * default its transcript where a failing test is fixed. Its own script, not a test:
+ * `node scripts/screenshot.mjs [--out docs/screenshot.png] [--dark] [--width 1440] [--view fix|diff|transcript|report|new]`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -16,8 +17,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const out = resolve(root, args.includes('--out') ? args[args.indexOf('--out') + 1] : 'docs/screenshot.png');
 const dark = args.includes('--dark');
-/** What the capture shows: the diff of a fixed file (default), the fix in the transcript, the transcript's end, the report, or the New run form. */
-const view = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'diff';
+/** What the capture shows: the fix in the transcript (default), the diff of the fixed file, the transcript's end, the report, or the New run form. */
+const view = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'fix';
+if (!['fix', 'diff', 'transcript', 'report', 'new'].includes(view)) throw new Error(`Unknown --view ${view}: use fix, diff, transcript, report or new.`);
 const width = args.includes('--width') ? Number(args[args.indexOf('--width') + 1]) : 1440;
 const port = Number(process.env.PREVIEW_PORT ?? 4299);
 const distDir = process.env.DIST_DIR ?? 'dist-screenshot';
@@ -109,7 +111,7 @@ async function main() {
       await failed.waitFor();
       await failed.evaluate((element) => element.closest('article')?.parentElement?.previousElementSibling?.scrollIntoView({ block: 'start' }));
       await page.waitForTimeout(300); // let the virtual list settle after the jump
-    } else {
+    } else if (view === 'diff') {
       await page.getByRole('treeitem', { name: 'src/freq.js', exact: true }).click();
       await page.getByTestId('file-viewer').locator('.monaco-editor').first().waitFor();
       await page.getByRole('button', { name: 'Diff with previous version' }).click();
