@@ -13,7 +13,7 @@ import { resumeRun } from '../../../src/l2mac/run.ts';
 import type { ScenarioToolCall } from '../../../src/llm/scenario.ts';
 import { ScriptedLlm } from '../../../src/llm/scripted.ts';
 import { createNodeSandbox } from '../../support/node-sandbox.ts';
-import { ADD_JS, ADD_TEST_JS, call, makeScenario, requestAt, startRun, turn } from '../l2mac/harness.ts';
+import { ADD_JS, ADD_TEST_JS, call, loadScenario, makeScenario, requestAt, startRun, turn } from '../l2mac/harness.ts';
 import { ADD_FILES, expectEveryCallAnswered, expectStoredFiles, finishFrom, program, resultsOf } from './model-output-support.ts';
 
 type Reply = Parameters<typeof turn>[3];
@@ -208,6 +208,19 @@ describe('model output faults, end to end through the control unit', () => {
     await expectStoredFiles(store, run.id, ADD_FILES, { 'add.js': 3 });
     const versions = await store.listVersions(run.id, 'add.js');
     expect(await store.readBlob(versions[1]?.hash ?? '')).toBe(broken);
+  });
+});
+
+describe('the scenario of the end-to-end row (tests/e2e/faults-model.spec.ts)', () => {
+  it('faults-bad-tools: invalid JSON, an unknown tool and ../x get error results; the run completes with only its valid files', async () => {
+    const scenario = loadScenario('faults-bad-tools');
+    const { handle, store } = await startRun(scenario, { sandboxFactory: createNodeSandbox });
+    const run = await handle.done;
+    expect(run.status).toBe('completed');
+    const results = resultsOf(await store.listEvents(run.id), 1, 0);
+    expect(results.map((r) => `${r.name} ${r.status}`)).toEqual(['write_files error', 'format_disk error', 'write_files error']);
+    expect(results[2]?.message).toBe('Nothing was written: file 1: the path "../x" contains ".."; paths must stay inside the project.');
+    await expectStoredFiles(store, run.id, scenario.expectedFiles ?? {});
   });
 });
 
