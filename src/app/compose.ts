@@ -21,6 +21,7 @@ import { createDemoLlm, DEMOS, demoRunSettings, demoSandboxChoice, loadDemo } fr
 import { downloadName, saveDownload } from './download.ts';
 import { BrowserRunEnvironment } from './environment.ts';
 import { BrowserRunDriver } from './run-driver.ts';
+import { withKeyRedacted } from './redact-key.ts';
 import { followRun, RunChangeChannel } from './run-follower.ts';
 import { PageSandboxes } from './sandboxes.ts';
 import { SettingsRepository } from './settings-repository.ts';
@@ -113,7 +114,7 @@ export async function createAppServices(options: ComposeOptions = {}): Promise<A
     const { createOpenAiLlm } = await import('../llm/openai.ts');
     const idleMs = streamIdleMsFromSearch(location.search);
     const inner = await createOpenAiLlm(idleMs ? { ...llm, streamIdleMs: idleMs } : llm, key ?? '', model, { completionReserveCap: limits.completionReserveCap });
-    return withRetries(inner, { maxRetries: limits.llmRetries, sleep: offlineAwareSleep });
+    return withRetries(withKeyRedacted(inner, key ?? ''), { maxRetries: limits.llmRetries, sleep: offlineAwareSleep });
   };
 
   const driver = new BrowserRunDriver({
