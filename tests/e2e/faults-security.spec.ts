@@ -4,14 +4,17 @@
  *   export (Download zip and the run bundle), no event and no console line, through a run whose provider
  *   echoes the key in its error messages (a 500 that is retried, then a 401 that pauses the run);
  * - a preset link that moves the base URL to another origin does not carry the stored key there.
- * Script, `onerror` and image payloads in LLM text, file names and test output are `ui-xss.spec.ts`.
+ * - payload kinds `ui-xss.spec.ts` (LLM text, plan, file names, tool arguments, test output) does not try:
+ *   ANSI-coloured markup and OSC 8 hyperlinks in test and program output, markup in a provider's error
+ *   messages (a retry wait and a paused run's reason), and in a classroom preset link's title and task.
  */
 import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
+import type { Scenario } from '../../src/llm/scenario.ts';
 import { encodePreset } from '../../src/presets/link.ts';
 import { createMockServer } from '../support/mock-server.ts';
-import { expect, expectRunStatus, fillSettings, MOCK_API_KEY, MOCK_CONTEXT_WINDOW, MOCK_MODEL, runScenario, test } from './fixtures.ts';
+import { expect, expectRunStatus, fillSettings, MOCK_API_KEY, MOCK_CONTEXT_WINDOW, MOCK_MODEL, runScenario, startRun, test } from './fixtures.ts';
 
 test.use({ scenario: 'three-step-fix' });
 
@@ -148,4 +151,105 @@ test('a preset link that moves the base URL to another origin does not carry the
   } finally {
     await other.close();
   }
+});
+
+/** One step whose test and program print markup wrapped in ANSI colours and OSC 8 hyperlinks. */
+function ansiScenario(origin: string): Scenario {
+  const printer = [
+    `const esc = String.fromCharCode(27);`,
+    `const bel = String.fromCharCode(7);`,
+    `export const lines = [`,
+    `  esc + '[31m<img src=${origin}/exfil-ansi onerror=window.__xss=21>' + esc + '[0m',`,
+    `  esc + ']8;;javascript:window.__xss=22' + bel + 'click me' + esc + ']8;;' + bel,`,
+    `  esc + ']8;;${origin}/exfil-osc8' + bel + 'a link' + esc + ']8;;' + bel,`,
+    `  esc + '[1;32m<script>window.__xss=23</script>' + esc + '[0m <svg onload=window.__xss=24>',`,
+    `];`,
+    `for (const line of lines) console.log(line);`,
+  ].join('\n');
+  const test = `import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { lines } from './print.js';\n\ntest('prints', () => {\n  for (const line of lines) console.log(line);\n  assert.equal(lines.length, 4);\n});\n`;
+  return {
+    format: 'l2mac-scenario/1',
+    name: 'faults-security-ansi',
+    title: 'Markup in coloured output',
+    domain: 'codebase',
+    task: 'Write a module that prints coloured lines, with a test.',
+    settings: { maxSteps: 1, requirePassingTests: true },
+    turns: [
+      { key: { kind: 'plan', step: 0, turn: 0 }, reply: { toolCalls: [{ name: 'provide_detailed_sub_task_steps_for_sub_agents', arguments: { steps: ['Write print.js and print.test.js, then run print.js.'] } }] } },
+      {
+        key: { kind: 'step', step: 1, turn: 0 },
+        reply: {
+          toolCalls: [
+            { name: 'write_files', arguments: { list_of_file_objects: [{ file_path: 'print.js', file_contents: printer }, { file_path: 'print.test.js', file_contents: test }] } },
+            { name: 'run_file', arguments: { file_name_to_run: 'print.js' } },
+          ],
+        },
+      },
+      { key: { kind: 'step', step: 1, turn: 1 }, reply: { toolCalls: [{ name: 'sub_task_step_complete', arguments: {} }] } },
+      { key: { kind: 'summary', step: 1, turn: 2 }, reply: { content: 'print.js prints four coloured lines; its test passes.' } },
+      { key: { kind: 'report', step: 0, turn: 0 }, reply: { content: 'Done.' } },
+    ],
+  };
+}
+
+/** What a payload that ran or loaded would leave in the page. */
+function pageTraces(page: Page) {
+  return page.evaluate(() => ({
+    xss: (globalThis as { __xss?: unknown }).__xss ?? null,
+    images: document.querySelectorAll('img').length,
+    frames: document.querySelectorAll('iframe, object, embed, svg[onload]').length,
+    handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+    scripts: [...document.querySelectorAll('script')].filter((s) => s.textContent?.includes('__xss')).length,
+    outputLinks: document.querySelectorAll('pre a').length,
+  }));
+}
+
+const NO_TRACES = { xss: null, images: 0, frames: 0, handlers: 0, scripts: 0, outputLinks: 0 };
+
+test('markup in coloured output, in provider error messages and in a preset link runs nothing and loads nothing', async ({ page, mock, app }) => {
+  mock.setScenario(ansiScenario(mock.origin));
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  const pageRequests: string[] = [];
+  page.on('request', (request) => pageRequests.push(request.url()));
+  // The provider's own error text carries markup: shown in the retry wait, then as the paused run's reason.
+  mock.faults.status(500, { at: 2, message: `Upstream <img src=${mock.origin}/exfil-retry onerror=window.__xss=25> failed` });
+  mock.faults.status(401, { at: 3, message: `Bad key <img src=${mock.origin}/exfil-auth onerror=window.__xss=26><script>window.__xss=27</script>` });
+
+  await app.open();
+  await fillSettings(page, { baseURL: mock.url });
+  await startRun(page, 'Write a module that prints coloured lines, with a test.', { sandbox: 'Worker only', stepCap: 1 });
+  await expectRunStatus(page, 'paused');
+  await expect(page.getByText(`Bad key <img src=${mock.origin}/exfil-auth onerror=window.__xss=26>`).first()).toBeVisible();
+  expect(await pageTraces(page)).toEqual(NO_TRACES);
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expectRunStatus(page, 'completed');
+
+  // Open every place that shows output: the tool cards and checks, and the Output tab.
+  await page.getByRole('tab', { name: 'Transcript' }).click();
+  const transcript = page.getByRole('region', { name: 'Transcript' });
+  for (const summary of await transcript.locator('details > summary:visible').all()) await summary.click();
+  await expect(transcript.getByText('<img src=', { exact: false }).first()).toBeVisible();
+  await page.getByRole('tab', { name: 'Output' }).click();
+  const output = page.getByRole('tabpanel', { name: 'Output' });
+  await expect(output).toContainText(`<img src=${mock.origin}/exfil-ansi onerror=window.__xss=21>`);
+  await expect(output).toContainText('<script>window.__xss=23</script>');
+  // The colours were understood (so the ANSI path really ran), and the hyperlinks are plain text.
+  expect(await output.locator('span[class*="ansi-"]').count()).toBeGreaterThan(0);
+  await expect(output).toContainText('click me');
+  expect(await pageTraces(page)).toEqual(NO_TRACES);
+
+  // A classroom link is anyone's to make: its title and task are shown as text.
+  const preset = encodePreset({ v: 1, title: `<img src=${mock.origin}/exfil-preset onerror=window.__xss=28>`, task: '<script>window.__xss=29</script> a task' });
+  await page.goto(`/?from=link&wcBootMs=1500#preset=${preset}`);
+  await expect(page.getByRole('heading', { name: /^Apply this classroom preset: <img src=/ })).toBeVisible();
+  await expect(page.getByText('<script>window.__xss=29</script> a task').first()).toBeVisible();
+  expect(await pageTraces(page)).toEqual(NO_TRACES);
+
+  expect(dialogs).toEqual([]);
+  expect(pageRequests.filter((url) => url.includes('exfil'))).toEqual([]);
+  expect(mock.requests.filter((r) => r.path.includes('exfil'))).toEqual([]);
 });
