@@ -13,7 +13,7 @@ import type { KeyStorage } from '../store/key-storage.ts';
 import type { Scenario } from '../llm/scenario.ts';
 import type { SandboxChoiceState } from '../sandbox/choose.ts';
 import type { SandboxChoice } from '../sandbox/types.ts';
-import type { AppStore, RunRecord } from '../store/types.ts';
+import type { AppStore, RunRecord, RunSettings } from '../store/types.ts';
 
 /** The settings a user edits (DESIGN.md §6–§8). Never the key: that lives in `KeyStorage`. */
 export interface AppSettings {
@@ -42,10 +42,15 @@ export interface StartRunInput {
   origin?: RunRecord['origin'];
 }
 
+/** What a run starts from besides its settings (`RunDriver.startWith`). */
+export type RunStart = Pick<StartRunInput, 'task' | 'domain' | 'files' | 'filesFromRun' | 'origin'> & { title?: string };
+
 /** Drives runs in this tab (one driver per run, Web Locks) and relays their events. */
 export interface RunDriver {
   /** Creates and starts a run; resolves with its id as soon as it is stored. */
   start(input: StartRunInput): Promise<string>;
+  /** Creates and starts a run with exactly these settings (a scripted demo, "Run again" of a stored run). */
+  startWith(settings: RunSettings, start: RunStart): Promise<string>;
   /** Continues a paused or interrupted run from its checkpoint. */
   resume(runId: string): Promise<void>;
   /** Whether this tab is driving the run right now. */
