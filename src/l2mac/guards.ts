@@ -31,10 +31,14 @@ export function noteReply(ctx: RunContext, reply: AssistantMessage, step: number
   cp.repeatCount = cp.lastReplyFingerprint === print ? cp.repeatCount + 1 : 1;
   cp.lastReplyFingerprint = print;
   if (cp.repeatCount < ctx.limits.repeatedReplies) return false;
-  const varies = ctx.llm.model.supportsTemperature ? `raising the temperature to ${repeatTemperature(ctx)}` : 'adding a nudge to the control message';
-  ctx.stage({ type: 'guard', guard: 'repeated-replies', step, detail: `The model sent the same reply ${cp.repeatCount} times in a row; varying the request by ${varies}.` });
   // Once a raised temperature has not broken the loop, the words of the control message must.
-  return !ctx.llm.model.supportsTemperature || cp.repeatCount > ctx.limits.repeatedReplies;
+  const nudge = !ctx.llm.model.supportsTemperature || cp.repeatCount > ctx.limits.repeatedReplies;
+  const ways = [
+    ...(ctx.llm.model.supportsTemperature ? [`raising the temperature to ${repeatTemperature(ctx)}`] : []),
+    ...(nudge ? ['adding a nudge to the control message'] : []),
+  ];
+  ctx.stage({ type: 'guard', guard: 'repeated-replies', step, detail: `The model sent the same reply ${cp.repeatCount} times in a row; varying the request by ${ways.join(' and ')}.` });
+  return nudge;
 }
 
 /** The temperature of the next request: undefined (the model's default) unless the model is repeating itself. */

@@ -262,6 +262,7 @@ describe('a model that never finishes a step', () => {
     const guards = stored.filter((e): e is GuardEvent => e.type === 'guard');
     expect(guards.map((e) => e.guard)).toEqual([...Array(6).fill('repeated-replies'), 'turns-per-step']);
     expect(guards[0]?.detail).toBe('The model sent the same reply 3 times in a row; varying the request by raising the temperature to 0.4.');
+    expect(guards[1]?.detail).toBe('The model sent the same reply 4 times in a row; varying the request by raising the temperature to 0.8 and adding a nudge to the control message.');
     expectEveryCallAnswered(steps.at(-1)?.messages ?? []);
     // The same write eight times is one version: a rewrite with identical content is no change.
     await expectStoredFiles(store, run.id, { 'same.txt': 'same' });
