@@ -66,7 +66,8 @@ test.describe('worker sandbox limits', () => {
       }
       return gaps;
     });
-    expect(Math.max(...gaps)).toBeLessThan(500);
+    // Liveness, not speed: the spin lasts 3 s, so a page it held would show one gap of 3 s or more.
+    expect(Math.max(...gaps)).toBeLessThan(2500);
     await expect(page.locator('#harness-status')).toHaveText('ready');
     const run = await page.evaluate(() => (window as unknown as { spinRun: Promise<Outcome<TestReport>> }).spinRun);
     if (!run.ok) throw new Error(run.error.message);
