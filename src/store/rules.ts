@@ -3,7 +3,7 @@
  * record starts and changes, what a summary and a file entry hold, what the files were at a step.
  */
 import { isDurable, type DurableEvent } from '../l2mac/events.ts';
-import { checkFileSize, checkPath, lineCount, MAX_FILES } from '../l2mac/paths.ts';
+import { checkFileContent, checkPath, lineCount, MAX_FILES } from '../l2mac/paths.ts';
 import { InvalidCommitError } from './errors.ts';
 import { hashContent } from './hash.ts';
 import type { FileEntry, NewRun, RunPatch, RunRecord, RunSummary, TurnCommit, VersionRecord } from './types.ts';
@@ -41,7 +41,7 @@ export function checkChanges(changes: readonly { path: string; content: string |
     if (change.content !== null && typeof change.content !== 'string') {
       throw new InvalidCommitError(`The content of ${change.path} is neither text nor null (a delete).`);
     }
-    const tooLarge = change.content === null ? null : checkFileSize(change.path, change.content);
+    const tooLarge = change.content === null ? null : checkFileContent(change.path, change.content);
     if (tooLarge) throw new InvalidCommitError(`Refused: ${tooLarge}.`);
     seen.add(change.path);
   }
