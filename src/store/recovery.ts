@@ -4,6 +4,7 @@
  * the user to Resume; nothing continues on its own. A run whose lock is held is being driven by another
  * tab and is left alone.
  */
+import { StorageQuotaError } from '../errors.ts';
 import { initialCheckpoint } from '../l2mac/checkpoint.ts';
 import type { StatusEvent } from '../l2mac/events.ts';
 import type { FileStore } from './types.ts';
@@ -46,7 +47,11 @@ export async function markInterruptedIfAbandoned(
   return true;
 }
 
-/** Marks abandoned runs interrupted; returns their ids. */
+/**
+ * Marks abandoned runs interrupted; returns their ids. A run the store refuses to mark (a full disk: even
+ * this small write fails) is left as it is: the app must still open, so the user can export and delete
+ * runs to make room; the next load tries again.
+ */
 export async function recoverInterruptedRuns(store: FileStore, options: RecoveryOptions = {}): Promise<string[]> {
   const now = options.now ?? Date.now;
   const recovered: string[] = [];
@@ -57,6 +62,8 @@ export async function recoverInterruptedRuns(store: FileStore, options: Recovery
     if (!lock) continue;
     try {
       if (await markInterruptedIfAbandoned(store, summary.id, now)) recovered.push(summary.id);
+    } catch (error) {
+      if (!(error instanceof StorageQuotaError)) throw error;
     } finally {
       lock.release();
     }

@@ -12,7 +12,8 @@ import { followRun } from '../../../src/app/run-follower.ts';
 import { IdbStore } from '../../../src/store/indexeddb.ts';
 import { InProcessLocks } from '../../../src/store/locks.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
-import { INTERRUPTED_REASON } from '../../../src/store/recovery.ts';
+import { INTERRUPTED_REASON, recoverInterruptedRuns } from '../../../src/store/recovery.ts';
+import { StorageQuotaError } from '../../../src/errors.ts';
 import { sampleRun, statusEvent } from '../../support/store-contract.ts';
 
 const checkpoint = { ...initialCheckpoint(), phase: 'executing' as const, stepIndex: 1 };
@@ -145,5 +146,33 @@ describe('IdbStore announces committed changes to other tabs', () => {
     await expect(store.commitTurn(run.id, { step: 1, turn: 1, changes: [], events: [statusEvent(run.id, 9)], checkpoint })).rejects.toThrow();
     expect(announced).toEqual([run.id, run.id]);
     store.close();
+  });
+});
+
+describe('opening the app with a full storage', () => {
+  it('recovery skips a run the store refuses to mark, recovers the others, and does not stop the app from opening', async () => {
+    const store = new MemoryStore({ locks: new InProcessLocks() });
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const run = await store.createRun(sampleRun());
+      await store.commitTurn(run.id, { step: 1, turn: 0, changes: [], events: [statusEvent(run.id, 1)], checkpoint, run: { status: 'running' } });
+      runs.push(run.id);
+    }
+    const [full, fine] = runs as [string, string];
+    const commitTurn = store.commitTurn.bind(store);
+    store.commitTurn = async (runId, commit) => {
+      if (runId === full) throw new StorageQuotaError('The storage is full.');
+      return commitTurn(runId, commit);
+    };
+    expect(await recoverInterruptedRuns(store)).toEqual([fine]);
+    expect((await store.getRun(full))?.status).toBe('running');
+    expect((await store.getRun(fine))?.status).toBe('interrupted');
+    expect(await store.isLocked(full)).toBe(false);
+
+    // Any other failure is not hidden.
+    store.commitTurn = async () => {
+      throw new Error('broken');
+    };
+    await expect(recoverInterruptedRuns(store)).rejects.toThrow('broken');
   });
 });
