@@ -37,6 +37,8 @@ function projectOnDisk(): string {
 interface RunSnapshot {
   run: RunRecord;
   files: Record<string, string>;
+  /** Path → content hash of the current files. */
+  hashes: Record<string, string>;
   versions: VersionRecord[];
   events: number;
   checkpoint: unknown;
@@ -56,12 +58,16 @@ function snapshot(page: Page, runId: string): Promise<RunSnapshot> {
     const run = await request(tx.objectStore('runs').get(id));
     const rows = (await request(tx.objectStore('files').getAll(ofRun))) as { path: string; hash: string }[];
     const files: Record<string, string> = {};
-    for (const row of rows) files[row.path] = ((await request(tx.objectStore('blobs').get(row.hash))) as { content: string }).content;
+    const hashes: Record<string, string> = {};
+    for (const row of rows) {
+      files[row.path] = ((await request(tx.objectStore('blobs').get(row.hash))) as { content: string }).content;
+      hashes[row.path] = row.hash;
+    }
     const versions = await request(tx.objectStore('versions').getAll(ofRun));
     const events = await request(tx.objectStore('events').count(ofRun));
     const checkpoint = await request(tx.objectStore('checkpoints').get(id));
     db.close();
-    return { run, files, versions, events, checkpoint } as RunSnapshot;
+    return { run, files, hashes, versions, events, checkpoint } as RunSnapshot;
   }, runId);
 }
 
@@ -132,6 +138,9 @@ test('import a folder, run, follow up; the Changes view and the patch show the c
   expect(follow.run.origin?.kind).toBe('follow-up');
   expect(follow.files).toEqual(decimals.expectedFiles);
   expect(follow.run.report?.check).toMatchObject({ passed: 5, failed: 0 });
+  // It started from the original's final files, sharing their blobs (the same hashes, no copies).
+  const followStart = Object.fromEntries(follow.versions.filter((v) => v.step === 0).map((v) => [v.path, v.hash]));
+  expect(followStart).toEqual(before.hashes);
   for (const path of Object.keys(decimals.expectedFiles!)) await expect(fileItem(page, path)).toBeVisible();
 
   // The Changes view: the one module and its test, nothing else.
