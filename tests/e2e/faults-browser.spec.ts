@@ -31,7 +31,7 @@ interface StoredRun {
   status: string;
   statusReason?: string;
   pauseReason?: string;
-  events: { type: string; step?: number; status?: string; name?: string }[];
+  events: { type: string; step?: number; turn?: number; status?: string; name?: string; callId?: string }[];
   files: string[];
 }
 
@@ -57,7 +57,7 @@ async function storedRun(page: Page): Promise<StoredRun> {
       status: run.status,
       ...(run.statusReason ? { statusReason: run.statusReason } : {}),
       ...(run.pauseReason ? { pauseReason: run.pauseReason } : {}),
-      events: (events as { type: string; step?: number; status?: string; name?: string }[]).map(({ type, step, status, name }) => ({ type, step, status, name })),
+      events: (events as StoredRun['events']).map(({ type, step, turn, status, name, callId }) => ({ type, step, turn, status, name, callId })),
       files: (files as { path: string }[]).map((file) => file.path).sort(),
     };
   });
@@ -204,4 +204,35 @@ test('storage quota exceeded in the middle of step 2: the run pauses with a clea
   // Only the refused turn was asked for again.
   expect(mock.chatRequests).toHaveLength(13);
   expect(app.errors).toEqual([]);
+});
+
+test('offline after load in the middle of step 2: paused for offline with nothing of the lost turn stored, then resumed by itself and completed', async ({
+  page,
+  context,
+  mock,
+  app,
+}) => {
+  const hold = mock.faults.hold({ at: STEP_TWO_FIRST_TURN });
+  await app.open();
+  await runScenario(page, mock, app, { sandbox: 'Worker only' });
+  await hold.arrived;
+  await context.setOffline(true);
+  hold.release();
+  await expectRunStatus(page, 'paused');
+  await expect(page.getByText('The network is unavailable. The run resumes when the browser is back online.').first()).toBeVisible();
+  // Stored: paused for offline; every stored turn is whole (each tool call has its result), so the turn
+  // the network cut is not there in part. (Which turn that is depends on whether the held reply got out.)
+  const stopped = await storedRun(page);
+  expect(stopped).toMatchObject({ status: 'paused', pauseReason: 'offline' });
+  const calls = stopped.events.filter((e) => e.type === 'tool-call').map((e) => e.callId);
+  const results = stopped.events.filter((e) => e.type === 'tool-result').map((e) => e.callId);
+  expect(calls.length).toBeGreaterThan(0);
+  expect(results).toEqual(calls);
+  expect(stopped.files).toEqual(expect.arrayContaining(['src/words.js', 'src/words.test.js']));
+
+  await context.setOffline(false);
+  await expectRunStatus(page, 'completed');
+  expect(await downloadedFiles(page)).toEqual(app.scenario!.expectedFiles);
+  expect(statuses(await storedRun(page))).toEqual(['planning', 'running', 'paused', 'running', 'completed']);
+  expect(app.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
 });
