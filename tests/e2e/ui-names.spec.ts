@@ -160,6 +160,8 @@ test.describe('the plain flow of an outside scenario', () => {
       expect(JSON.stringify(body)).not.toContain('"meta"');
       expect(Object.keys(request.headers).filter((name) => name.startsWith('x-stainless'))).toEqual([]);
     }
+    // Nothing but chat completions and their preflights reached the server (no listing, no probing).
+    expect(mock.requests.filter((r) => !(r.method === 'OPTIONS' || (r.method === 'POST' && r.path === '/v1/chat/completions'))).map((r) => `${r.method} ${r.path}`)).toEqual([]);
     // Preflights ask only for headers a local server allows.
     for (const request of mock.requests.filter((r) => r.method === 'OPTIONS')) {
       expect(String(request.headers['access-control-request-headers'] ?? '')).not.toContain('x-stainless');
