@@ -1,7 +1,7 @@
 /**
  * Layout and themes of the run workspace (issue 9): at 1024 and 1440 pixels wide, in the light and the
  * dark colour scheme (following `prefers-color-scheme`), the New run form, Settings, a completed run's
- * transcript, report and file view fit the window: nothing scrolls sideways, no control is cut off or
+ * transcript, report, output and file view fit the window: nothing scrolls sideways, no control is cut off or
  * lies on top of another. Screenshots of each go to `test-results/ui-screens/` for a person to look at.
  */
 import type { Locator, Page } from '@playwright/test';
@@ -81,6 +81,10 @@ test('New run, Settings and a completed run fit at 1024 and 1440 wide, light and
       await expectFits(page, `report ${tag}`);
       await expectNoOverlap(page.locator('.run-header .controls > *'), `run controls ${tag}`);
       await page.screenshot({ path: `${SHOTS}/report-${tag}.png` });
+
+      await page.getByRole('tab', { name: 'Output' }).click();
+      await expectFits(page, `output ${tag}`);
+      await page.screenshot({ path: `${SHOTS}/output-${tag}.png` });
 
       await page.getByRole('tab', { name: 'Transcript' }).click();
       await expectFits(page, `transcript ${tag}`);
