@@ -21,6 +21,8 @@ export interface SandboxChoiceState {
   active: SandboxKind | null;
   /** Plain text for the UI: which sandbox is active and why. */
   text: string;
+  /** Set when "Automatic" fell back to the worker: why WebContainer is unavailable (shown with the status). */
+  webContainerUnavailable?: string;
 }
 
 export interface ChosenSandbox {
@@ -93,8 +95,8 @@ async function bootWithin(factory: SandboxFactory, timeoutMs: number, signal?: A
 /** Makes the sandbox for a choice, publishing each step. One-shot: `SandboxSelector` keeps it per page. */
 export async function chooseSandbox(options: ChooseOptions): Promise<ChosenSandbox> {
   const { choice } = options;
-  const publish = (phase: SandboxChoiceState['phase'], active: SandboxKind | null, text: string) =>
-    options.onState?.({ choice, phase, active, text });
+  const publish = (phase: SandboxChoiceState['phase'], active: SandboxKind | null, text: string, webContainerUnavailable?: string) =>
+    options.onState?.({ choice, phase, active, text, ...(webContainerUnavailable === undefined ? {} : { webContainerUnavailable }) });
   throwIfAborted(options.signal);
   if (choice === 'worker') {
     const sandbox = await options.worker();
@@ -122,7 +124,7 @@ export async function chooseSandbox(options: ChooseOptions): Promise<ChosenSandb
   }
   const sandbox = await options.worker();
   const reason = `Worker sandbox, chosen automatically: ${failure}; ${WORKER_LIMITS}.`;
-  publish('ready', 'worker', reason);
+  publish('ready', 'worker', reason, failure);
   return { sandbox, reason, webContainerFailure: failure };
 }
 
