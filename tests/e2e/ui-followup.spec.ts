@@ -95,6 +95,10 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
   return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function startingFiles(page: Page) {
   return page.getByRole('group', { name: /Starting files/ });
 }
@@ -171,7 +175,7 @@ test('import a folder, run, follow up; the Changes view and the patch show the c
 
   // The original run: record, files, versions, events and checkpoint exactly as before the follow-up.
   expect(await snapshot(page, originalId!)).toEqual(before);
-  await page.getByRole('navigation', { name: 'Runs' }).getByRole('button', { name: before.run.title }).click();
+  await page.getByRole('navigation', { name: 'Runs' }).getByRole('button', { name: new RegExp(`^${escapeRegExp(before.run.title)}`) }).click();
   await expectRunStatus(page, 'completed');
   await page.getByRole('tab', { name: 'Changes', exact: true }).click();
   const own = page.getByRole('tabpanel').locator('details summary');
