@@ -83,6 +83,8 @@ export interface RunFileResult {
   timedOut: boolean;
   /** Set when this sandbox cannot run the file (see `TestReport.unsupported`). */
   unsupported?: string;
+  /** The program started a server that keeps running for the preview (`exitCode` is then null). */
+  server?: { port: number; url: string };
 }
 
 export interface Sandbox {

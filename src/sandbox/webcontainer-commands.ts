@@ -69,5 +69,6 @@ export function runFileCommandFor(path: string, args: string[], projectPaths: st
 export function runFileResultOf(result: ProcessResult, preview: ServerPreview | null): RunFileResult {
   let output = result.output;
   if (result.detached && preview) output += `\n[A server is listening on port ${preview.port}; it keeps running for the preview.]`;
-  return { output: truncateOutput(output), exitCode: result.exitCode, timedOut: result.timedOut };
+  const server = result.detached && preview ? { server: { port: preview.port, url: preview.url } } : {};
+  return { output: truncateOutput(output), exitCode: result.exitCode, timedOut: result.timedOut, ...server };
 }

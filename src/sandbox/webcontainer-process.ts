@@ -15,6 +15,8 @@ export const MAX_LIVE_OUTPUT = 1_000_000;
 export const DEFAULT_KILL_GRACE_MS = 3_000;
 /** How long the output may trail behind `exit` (buffered chunks still arriving). */
 const OUTPUT_DRAIN_MS = 1_000;
+/** How long a server left running for the preview may print before its run_file result is returned. */
+const DETACH_OUTPUT_MS = 300;
 
 export interface ProcessOptions extends WcSpawnOptions {
   timeoutMs: number;
@@ -168,6 +170,8 @@ export async function runProcess(
   }
 
   if (detached) {
+    // The server's first lines ("listening on …") usually arrive just after the port opens.
+    await wait(DETACH_OUTPUT_MS).promise;
     return { output: buffer.text, exitCode: null, timedOut, cancelled, unkillable, detached, durationMs: Date.now() - started };
   }
   if (unkillable) {

@@ -25,6 +25,12 @@ export const runFile: ToolDefinition<{ file_name_to_run: string; arguments?: str
     if (result.timedOut) {
       return errorResult(`${path} was stopped at its time limit (${context.limits.runFileTimeoutMs / 1000} s).`, details);
     }
+    if (result.server) {
+      return okResult(
+        `${path} started a server on port ${result.server.port}; it keeps running, and the app shows it in its Preview. Its output so far is below.`,
+        { ...details, server_url: result.server.url },
+      );
+    }
     return result.exitCode === 0
       ? okResult(`${path} ran and exited with code 0.`, details)
       : errorResult(`${path} exited with code ${result.exitCode ?? 'unknown'}.`, details);

@@ -234,6 +234,14 @@ describe('delete_files, run_tests, run_file, sub_task_step_complete', () => {
     expect((await call('run_file', { file_name_to_run: 'main.js' }, ctx)).json).toMatchObject({ status: 'ok', output: 'hello\n', exit_code: 0 });
   });
 
+  it('run_file of a server left running for the preview is a success that names its port, not an unknown exit', async () => {
+    const checks = fakeChecks();
+    checks.runFile = async () => ({ output: 'listening on 3000\n', exitCode: null, timedOut: false, server: { port: 3000, url: 'http://localhost:3000' } });
+    const result = await call('run_file', { file_name_to_run: 'main.js' }, context({ 'main.js': 'y' }, checks));
+    expect(result.json).toMatchObject({ status: 'ok', exit_code: null, server_url: 'http://localhost:3000', output: 'listening on 3000\n' });
+    expect(result.json.message).toMatch(/server on port 3000; it keeps running/);
+  });
+
   it('the gate answers ok only when the step is complete, with the checks object', async () => {
     const pass = await call('sub_task_step_complete', {}, context());
     expect(pass.json.status).toBe('ok');

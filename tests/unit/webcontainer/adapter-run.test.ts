@@ -137,6 +137,7 @@ describe('runFile', () => {
     const result = await sandbox.runFile('server.js', [], { timeoutMs: 20_000 });
     expect(result).toMatchObject({ timedOut: false, exitCode: null });
     expect(result.output).toMatch(/listening on port \d+/);
+    expect(result.server).toEqual({ port: sandbox.preview?.port, url: sandbox.preview?.url });
     const preview = sandbox.preview as ServerPreview;
     expect(preview.url).toBe(`http://localhost:${preview.port}`);
     expect(await (await fetch(`http://127.0.0.1:${preview.port}/`)).text()).toBe('hello');
