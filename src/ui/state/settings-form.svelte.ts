@@ -39,6 +39,16 @@ function parsePrice(value: string | number | null | undefined): number | null {
   return Number.isFinite(number) && number >= 0 ? number : null;
 }
 
+/** A capability of the model: as the table says, or forced on or off in Settings. */
+export type Capability = 'table' | 'yes' | 'no';
+
+export const CAPABILITIES = ['reasoning', 'supportsTemperature', 'strictTools'] as const;
+export type CapabilityField = (typeof CAPABILITIES)[number];
+
+function capabilityOf(value: boolean | undefined): Capability {
+  return value === undefined ? 'table' : value ? 'yes' : 'no';
+}
+
 export class SettingsForm {
   provider: ProviderId = $state('openai');
   baseURL = $state('');
@@ -52,6 +62,8 @@ export class SettingsForm {
   priceInput: string | number | null = $state('');
   priceCachedInput: string | number | null = $state('');
   priceOutput: string | number | null = $state('');
+  /** Reasoning model (`max_completion_tokens`, no temperature), temperature accepted, strict tool schemas. */
+  capabilities: Record<CapabilityField, Capability> = $state({ reasoning: 'table', supportsTemperature: 'table', strictTools: 'table' });
   defaultSandbox: SandboxChoice = $state('auto');
   requirePassingTests = $state(true);
   limits: Limits = $state() as unknown as Limits;
@@ -97,6 +109,7 @@ export class SettingsForm {
     this.priceInput = o.prices?.input ?? '';
     this.priceCachedInput = o.prices?.cachedInput ?? '';
     this.priceOutput = o.prices?.output ?? '';
+    this.capabilities = { reasoning: capabilityOf(o.reasoning), supportsTemperature: capabilityOf(o.supportsTemperature), strictTools: capabilityOf(o.strictTools) };
     this.defaultSandbox = settings.defaultSandbox;
     this.requirePassingTests = settings.requirePassingTests;
     this.limits = { ...settings.limits };
@@ -176,6 +189,10 @@ export class SettingsForm {
     if (input !== null || cached !== null || out !== null) {
       const base = this.tableModel?.prices ?? { input: 0, cachedInput: 0, output: 0 };
       overrides.prices = { input: input ?? base.input, cachedInput: cached ?? input ?? base.cachedInput, output: out ?? base.output };
+    }
+    for (const field of CAPABILITIES) {
+      const value = this.capabilities[field];
+      if (value !== 'table') overrides[field] = value === 'yes';
     }
     const llm: LlmSettings = { provider: this.provider, baseURL: this.baseURL.trim(), model: this.model.trim() };
     if (this.apiVersion.trim()) llm.apiVersion = this.apiVersion.trim();

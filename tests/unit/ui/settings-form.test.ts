@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppServices, AppSettings } from '../../../src/app/types.ts';
 import { DEFAULT_LIMITS } from '../../../src/l2mac/run-state.ts';
-import { lookupModel } from '../../../src/llm/models.ts';
+import { lookupModel, resolveModel } from '../../../src/llm/models.ts';
 import { PROVIDER_PRESETS } from '../../../src/llm/providers.ts';
 import { KeyStorage } from '../../../src/store/key-storage.ts';
 import { originOf, parseCount, SettingsForm } from '../../../src/ui/state/settings-form.svelte.ts';
@@ -64,6 +64,27 @@ describe('SettingsForm', () => {
     expect(form.modelKnown).toBe(true);
     expect(form.validate()).toEqual({});
     expect(form.toSettings().llm.modelOverrides).toBeUndefined();
+  });
+
+  it('edits every model value of the table: output limit, the three prices and the capabilities, which reach the resolved model', () => {
+    const { form, settings } = setup({ provider: 'openai', baseURL: 'https://api.openai.com/v1', model: 'gpt-5.4-mini' });
+    form.load(settings);
+    expect(form.capabilities).toEqual({ reasoning: 'table', supportsTemperature: 'table', strictTools: 'table' });
+    form.maxOutputTokens = '2,000';
+    form.priceInput = '1.5';
+    form.priceOutput = 6;
+    form.capabilities = { reasoning: 'yes', supportsTemperature: 'no', strictTools: 'table' };
+    expect(form.validate()).toEqual({});
+    const overrides = form.toSettings().llm.modelOverrides;
+    // An unset cached price follows the input price.
+    expect(overrides).toEqual({ maxOutputTokens: 2000, prices: { input: 1.5, cachedInput: 1.5, output: 6 }, reasoning: true, supportsTemperature: false });
+    const resolved = resolveModel(form.toSettings().llm);
+    expect(resolved).toMatchObject({ maxOutputTokens: 2000, reasoning: true, supportsTemperature: false, strictTools: lookupModel('gpt-5.4-mini', {}, 'openai')?.strictTools });
+
+    form.load(form.toSettings());
+    expect(form.capabilities).toEqual({ reasoning: 'yes', supportsTemperature: 'no', strictTools: 'table' });
+    form.priceOutput = -1;
+    expect(form.validate().priceOutput).toMatch(/zero or more/);
   });
 
   it('drops the key when the base URL moves to another origin, and keeps it for another path', () => {
