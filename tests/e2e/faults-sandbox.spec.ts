@@ -59,7 +59,8 @@ test.describe('a generated test that hangs', () => {
   test('the step’s check reports the time-out, the agent gets it and fixes the code, and the run completes', async ({ page, mock, app }) => {
     await app.open();
     await fillSettings(page, { baseURL: mock.url });
-    await setTestTimeoutPerFile(page, 2);
+    // Short enough that the two time-outs cost seconds, long enough for a loaded machine to start the worker.
+    await setTestTimeoutPerFile(page, 5);
     await runScenario(page, mock, app, { sandbox: 'Worker only', stepCap: 1, status: 'completed' });
 
     // What the user sees: the failed gate says why, in the transcript.
