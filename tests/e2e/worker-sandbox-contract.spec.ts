@@ -37,7 +37,6 @@ test.describe('worker sandbox: the sandbox contract', () => {
       }
       // Liveness, not speed: generated code never runs on the page's thread, so a busy loop (stopped at
       // 1-2 s) cannot hold it. The bound is loose because a loaded CI machine stalls pages too.
-      expect(run.ticks, 'the page kept running while the case ran').toBeGreaterThan(0);
       expect(run.longestGapMs, 'the page was never held for the length of a case').toBeLessThan(5000);
     });
   }

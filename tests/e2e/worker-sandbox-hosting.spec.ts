@@ -14,6 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import type { RunFileResult, TestReport } from '../../src/sandbox/types.ts';
+import { attackProgram as sharedAttackProgram, plantSecrets } from '../support/worker-attack.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: { name: string; message: string } };
 
@@ -57,67 +58,12 @@ async function openHarness(page: Page, url: string): Promise<void> {
   await page.evaluate(() => window.harnessReady);
 }
 
-async function plantSecrets(page: Page): Promise<void> {
-  await page.evaluate(
-    async ({ key, record, cached }) => {
-      localStorage.setItem('l2mac.apiKey', JSON.stringify({ v: 1, key, origin: 'https://api.openai.com' }));
-      sessionStorage.setItem('l2mac.apiKey', JSON.stringify({ v: 1, key, origin: 'https://api.openai.com' }));
-      await new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('l2mac-secrets', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('secrets');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('secrets', 'readwrite');
-          tx.objectStore('secrets').put(record, 'secret');
-          tx.oncomplete = () => resolve();
-        };
-      });
-      const cache = await caches.open('l2mac-secrets');
-      await cache.put('/secret', new Response(cached));
-    },
-    { key: SECRET_KEY, record: SECRET_RECORD, cached: SECRET_CACHE },
-  );
-}
-
-/** Generated code trying each way out, with names built at run time so no static check refuses it first. */
-function attackProgram(appOrigin: string, cors: string): string {
-  return `
-const g = globalThis;
-const name = (...parts) => parts.join('');
-const results = {};
-async function attempt(label, action) {
-  try { results[label] = { value: await action() }; } catch (error) { results[label] = { error: String(error && error.message || error) }; }
-}
-await attempt('origin', () => g.origin);
-await attempt('indexedDB', () => new Promise((resolve, reject) => {
-  const open = g[name('indexed', 'DB')].open('l2mac-secrets');
-  open.onsuccess = () => {
-    const request = open.result.transaction('secrets').objectStore('secrets').get('secret');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  };
-  open.onerror = () => reject(open.error);
-}));
-await attempt('indexedDB databases', () => g[name('indexed', 'DB')].databases());
-await attempt('caches', async () => { const cache = await g[name('cach', 'es')].open('l2mac-secrets'); const hit = await cache.match('/secret'); return hit && hit.text(); });
-await attempt('caches of the app (precache)', async () => g[name('cach', 'es')].keys());
-await attempt('localStorage', () => g[name('local', 'Storage')].getItem('l2mac.apiKey'));
-await attempt('sessionStorage', () => g[name('session', 'Storage')].getItem('l2mac.apiKey'));
-await attempt('fetch app', async () => (await g[name('fe', 'tch')](${JSON.stringify(appOrigin)} + 'index.html')).text());
-await attempt('fetch cors host', async () => (await g[name('fe', 'tch')](${JSON.stringify(cors)} + '/fetch')).text());
-await attempt('fetch via prototype', async () => {
-  for (let o = g; o; o = Object.getPrototypeOf(o)) if (Object.getOwnPropertyNames(o).includes('fetch')) return (await o.fetch.call(g, ${JSON.stringify(cors)} + '/proto')).text();
-  throw new Error('no fetch anywhere on the prototype chain');
-});
-await attempt('XMLHttpRequest', () => { const x = new g[name('XMLHttp', 'Request')](); x.open('GET', ${JSON.stringify(cors)} + '/xhr'); x.send(); return 'sent'; });
-await attempt('WebSocket', () => new g[name('Web', 'Socket')](${JSON.stringify(cors.replace('http', 'ws'))} + '/ws'));
-await attempt('EventSource', () => new g[name('Event', 'Source')](${JSON.stringify(cors)} + '/sse'));
-await attempt('nested Worker', () => new g[name('Wor', 'ker')]('data:text/javascript,fetch(' + JSON.stringify(${JSON.stringify(cors)} + '/nested') + ')', { type: 'module' }));
-await attempt('service worker', () => navigator[name('service', 'Worker')].register('/sw.js'));
-await attempt('import computed', () => import([${JSON.stringify(cors)}, 'computed.js'].join('/')).then((m) => m.secret));
-await new Promise((resolve) => setTimeout(resolve, 200));
-console.log(JSON.stringify(results));
-`;
+/** The shared attempts, plus listing the origin's databases and the app's precache. */
+function attackProgram(appUrl: string, cors: string): string {
+  return sharedAttackProgram(`${appUrl}index.html`, cors, [
+    "await attempt('indexedDB databases', () => g[name('indexed', 'DB')].databases());",
+    "await attempt('caches of the app (precache)', async () => g[name('cach', 'es')].keys());",
+  ]);
 }
 
 test.describe('worker sandbox on a static host without COOP/COEP, under the service worker', () => {
@@ -169,7 +115,7 @@ test.describe('worker sandbox on a static host without COOP/COEP, under the serv
     expect(plain.headers()['cross-origin-embedder-policy']).toBeUndefined();
 
     await openHarness(page, `${site.url}tests/harness/index.html`);
-    await plantSecrets(page);
+    await plantSecrets(page, { storedKey: JSON.stringify({ v: 1, key: SECRET_KEY, origin: 'https://api.openai.com' }), record: SECRET_RECORD, cached: SECRET_CACHE });
     // The app's own precache is there for the page (and the app can read its secrets).
     expect((await page.evaluate(() => caches.keys())).length).toBeGreaterThan(1);
 

@@ -9,8 +9,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { RunFileResult, TestReport } from '../../src/sandbox/types.ts';
+import { attackProgram as sharedAttackProgram, plantSecrets } from '../support/worker-attack.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: { name: string; message: string } };
 
@@ -48,74 +49,19 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-/** Puts the app's secrets where generated code must not reach them. */
-async function plantSecrets(page: Page) {
-  await page.evaluate(
-    async ({ key, record, cached }) => {
-      localStorage.setItem('l2mac.apiKey', key);
-      sessionStorage.setItem('l2mac.apiKey', key);
-      await new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('l2mac-secrets', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('secrets');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('secrets', 'readwrite');
-          tx.objectStore('secrets').put(record, 'secret');
-          tx.oncomplete = () => resolve();
-        };
-      });
-      const cache = await caches.open('l2mac-secrets');
-      await cache.put('/secret', new Response(cached));
-    },
-    { key: SECRET_KEY, record: SECRET_RECORD, cached: SECRET_CACHE },
-  );
-}
-
-/** Generated code that tries every way out it can name without a static reference the sandbox refuses. */
+/** Attempts beyond the shared ones: more APIs, remote and app imports, eval, and spoofing a result. */
 function attackProgram(appOrigin: string, cors: string): string {
-  return `
-const g = globalThis;
-const name = (...parts) => parts.join('');
-const results = {};
-async function attempt(label, action) {
-  try { results[label] = { value: await action() }; } catch (error) { results[label] = { error: String(error && error.message || error) }; }
-}
-await attempt('origin', () => g.origin);
-await attempt('indexedDB', () => new Promise((resolve, reject) => {
-  const open = g[name('indexed', 'DB')].open('l2mac-secrets');
-  open.onsuccess = () => {
-    const request = open.result.transaction('secrets').objectStore('secrets').get('secret');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  };
-  open.onerror = () => reject(open.error);
-}));
-await attempt('caches', async () => { const cache = await g[name('cach', 'es')].open('l2mac-secrets'); const hit = await cache.match('/secret'); return hit && hit.text(); });
-await attempt('localStorage', () => g[name('local', 'Storage')].getItem('l2mac.apiKey'));
-await attempt('sessionStorage', () => g[name('session', 'Storage')].getItem('l2mac.apiKey'));
-await attempt('fetch app', async () => (await g[name('fe', 'tch')](${JSON.stringify(appOrigin)} + '/tests/harness/index.html')).text());
-await attempt('fetch cors host', async () => (await g[name('fe', 'tch')](${JSON.stringify(cors)} + '/fetch')).text());
-await attempt('fetch via prototype', async () => {
-  for (let o = g; o; o = Object.getPrototypeOf(o)) if (Object.getOwnPropertyNames(o).includes('fetch')) return (await o.fetch.call(g, ${JSON.stringify(cors)} + '/proto')).text();
-  throw new Error('no fetch anywhere on the prototype chain');
-});
-await attempt('XMLHttpRequest', () => { const x = new g[name('XMLHttp', 'Request')](); x.open('GET', ${JSON.stringify(cors)} + '/xhr'); x.send(); return 'sent'; });
-await attempt('WebSocket', () => new g[name('Web', 'Socket')](${JSON.stringify(cors.replace('http', 'ws'))} + '/ws'));
-await attempt('EventSource', () => new g[name('Event', 'Source')](${JSON.stringify(cors)} + '/sse'));
-await attempt('nested Worker', () => new g[name('Wor', 'ker')]('data:text/javascript,fetch(' + JSON.stringify(${JSON.stringify(cors)} + '/nested') + ')', { type: 'module' }));
-await attempt('service worker', () => navigator[name('service', 'Worker')].register('/sw.js'));
-await attempt('storage manager', () => navigator[name('stor', 'age')].estimate());
-await attempt('FontFace', () => new g[name('Font', 'Face')]('x', 'url(' + ${JSON.stringify(cors)} + '/font)').load());
-await attempt('import remote', () => import(${JSON.stringify(cors)} + '/import.js').then((m) => m.secret));
-await attempt('import app origin', () => import(${JSON.stringify(appOrigin)} + '/tests/harness/index.html'));
-await attempt('import computed', () => import([${JSON.stringify(cors)}, 'computed.js'].join('/')).then((m) => m.secret));
-await attempt('blob module', () => URL.createObjectURL(new Blob(['export default 1'])));
-await attempt('eval', () => g[name('ev', 'al')]('1 + 1'));
-await attempt('Function', () => new g.Function('return 1')());
-await attempt('spoof a result', () => g[name('post', 'Message')]({ type: 'done', exitCode: 0 }));
-await new Promise((resolve) => setTimeout(resolve, 200));
-console.log(JSON.stringify(results));
-`;
+  const c = JSON.stringify(cors);
+  return sharedAttackProgram(`${appOrigin}/tests/harness/index.html`, cors, [
+    "await attempt('storage manager', () => navigator[name('stor', 'age')].estimate());",
+    `await attempt('FontFace', () => new g[name('Font', 'Face')]('x', 'url(' + ${c} + '/font)').load());`,
+    `await attempt('import remote', () => import(${c} + '/import.js').then((m) => m.secret));`,
+    `await attempt('import app origin', () => import(${JSON.stringify(appOrigin)} + '/tests/harness/index.html'));`,
+    "await attempt('blob module', () => URL.createObjectURL(new Blob(['export default 1'])));",
+    "await attempt('eval', () => g[name('ev', 'al')]('1 + 1'));",
+    "await attempt('Function', () => new g.Function('return 1')());",
+    "await attempt('spoof a result', () => g[name('post', 'Message')]({ type: 'done', exitCode: 0 }));",
+  ]);
 }
 
 test.describe('worker sandbox: generated code reaches nothing', () => {
@@ -123,7 +69,7 @@ test.describe('worker sandbox: generated code reaches nothing', () => {
     requests.length = 0;
     await page.goto('/tests/harness/index.html');
     await page.evaluate(() => window.harnessReady);
-    await plantSecrets(page);
+    await plantSecrets(page, { storedKey: SECRET_KEY, record: SECRET_RECORD, cached: SECRET_CACHE });
   });
 
   test('storage, key, network, workers, imports and result spoofing all fail', async ({ page, baseURL }) => {
