@@ -1,4 +1,4 @@
-/** Command-line options of `npm run bench` (see `bench/README.md`). */
+/** Command-line options of `npm run bench` (see the README, "Performance"). */
 
 export const FIGURES = ['overhead', 'checks', 'tokens', 'store', 'load', 'sync', 'scale'] as const;
 export type FigureId = (typeof FIGURES)[number];
