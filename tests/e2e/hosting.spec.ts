@@ -7,7 +7,8 @@
  * Service workers are allowed in this spec only (and in the offline spec).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { appendFileSync, cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createMockServer, type MockServer } from '../support/mock-server.ts';
 
@@ -202,5 +203,51 @@ test.describe('under a sub-path (BASE_PATH), like a GitHub Pages project site', 
     expect(served.length).toBeGreaterThan(2);
     expect(served.filter((r) => !r.fromServiceWorker)).toEqual([]);
     expect(served.some((r) => /\/assets\/main-[^/]+\.js$/.test(r.url))).toBe(true);
+  });
+});
+
+test.describe('a new version of the app on the host', () => {
+  const dir = `${DIST}-update`;
+  let site: StaticSite;
+
+  test.beforeAll(async () => {
+    cpSync(DIST, dir, { recursive: true });
+    site = await startStaticServer(dir, BASE);
+  });
+  test.afterAll(() => {
+    site?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('is announced once installed, and "Reload to update" brings the page into it', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(site.url);
+    await waitForIsolation(page);
+    await expect(page.getByRole('textbox', { name: 'Task', exact: true })).toBeVisible();
+    const notice = page.getByRole('status').filter({ hasText: 'A new version of L2MAC Web is ready.' });
+    await expect(notice).toHaveCount(0);
+
+    // A deploy: the service worker script changes, and the page checks for it.
+    appendFileSync(join(dir, 'sw.js'), '\n// the next version\n');
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    await expect(notice).toBeVisible({ timeout: 60_000 });
+    const navigations = countNavigations(page);
+    await page.getByRole('button', { name: 'Reload to update' }).click();
+
+    await expect.poll(() => navigations.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect(page.getByRole('textbox', { name: 'Task', exact: true })).toBeVisible();
+    await expect
+      .poll(() =>
+        page
+          .evaluate(async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            return { waiting: registration?.waiting !== null, active: registration?.active?.state, isolated: globalThis.crossOriginIsolated };
+          })
+          .catch(() => null),
+      )
+      .toEqual({ waiting: false, active: 'activated', isolated: true });
+    await expect(notice).toHaveCount(0);
   });
 });
