@@ -11,6 +11,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
 import type { Scenario } from '../../src/llm/scenario.ts';
 import { expect, expectRunStatus, fileItem, runScenario, stepItems, test } from './fixtures.ts';
+import { readAppRecords } from '../support/app-idb.ts';
 
 test.use({ scenario: 'three-step-fix' });
 
@@ -37,30 +38,16 @@ interface StoredRun {
 
 /** The one run in the app's IndexedDB, read with the raw API (not the app's code). */
 async function storedRun(page: Page): Promise<StoredRun> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('l2mac-web');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const all = (store: string) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const request = db.transaction(store).objectStore(store).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    const [runs, events, files] = await Promise.all([all('runs'), all('events'), all('files')]);
-    db.close();
-    if (runs.length !== 1) throw new Error(`expected one run, found ${runs.length}`);
-    const run = runs[0] as { status: string; statusReason?: string; pauseReason?: string };
-    return {
-      status: run.status,
-      ...(run.statusReason ? { statusReason: run.statusReason } : {}),
-      ...(run.pauseReason ? { pauseReason: run.pauseReason } : {}),
-      events: (events as StoredRun['events']).map(({ type, step, turn, status, name, callId }) => ({ type, step, turn, status, name, callId })),
-      files: (files as { path: string }[]).map((file) => file.path).sort(),
-    };
-  });
+  const { runs = [], events = [], files = [] } = await readAppRecords(page);
+  if (runs.length !== 1) throw new Error(`expected one run, found ${runs.length}`);
+  const run = runs[0] as { status: string; statusReason?: string; pauseReason?: string };
+  return {
+    status: run.status,
+    ...(run.statusReason ? { statusReason: run.statusReason } : {}),
+    ...(run.pauseReason ? { pauseReason: run.pauseReason } : {}),
+    events: (events as StoredRun['events']).map(({ type, step, turn, status, name, callId }) => ({ type, step, turn, status, name, callId })),
+    files: (files as { path: string }[]).map((file) => file.path).sort(),
+  };
 }
 
 const statuses = (run: StoredRun) => run.events.filter((e) => e.type === 'status').map((e) => e.status);

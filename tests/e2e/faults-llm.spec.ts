@@ -8,6 +8,7 @@
 import type { Page } from '@playwright/test';
 import { parseScenario, SCENARIO_FORMAT } from '../../src/llm/scenario.ts';
 import { expect, expectRunStatus, fileItem, fillSettings, MOCK_API_KEY, MOCK_MODEL, runScenario, startRun, test } from './fixtures.ts';
+import { readAppRecords } from '../support/app-idb.ts';
 
 interface StoredEvent {
   type: string;
@@ -35,24 +36,8 @@ interface Stored {
 
 /** Everything the app stored, read from its IndexedDB inside the page (one run per test: a fresh context). */
 async function readStore(page: Page): Promise<Stored> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('l2mac-web');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const all = (name: string) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    const names = Array.from(db.objectStoreNames);
-    const stores: Record<string, unknown[]> = {};
-    for (const name of names) stores[name] = await all(name);
-    db.close();
-    return { ...stores, json: JSON.stringify(stores) } as unknown as Stored;
-  });
+  const stores = await readAppRecords(page);
+  return { ...stores, json: JSON.stringify(stores) } as unknown as Stored;
 }
 
 const status = (page: Page) => page.getByTestId('run-status');

@@ -7,6 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, expectRunStatus, fileItem, runScenario, test } from './fixtures.ts';
+import { readAppRecords } from '../support/app-idb.ts';
 
 interface Stored {
   files: { runId: string; path: string }[];
@@ -16,22 +17,8 @@ interface Stored {
 
 /** The app's IndexedDB records that say what was kept (one run per test: a fresh browser context). */
 async function readStore(page: Page): Promise<Stored> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('l2mac-web');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const all = (name: string) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    const stored = { files: await all('files'), versions: await all('versions'), events: await all('events') };
-    db.close();
-    return stored as unknown as Stored;
-  });
+  const { files = [], versions = [], events = [] } = await readAppRecords(page);
+  return { files, versions, events } as unknown as Stored;
 }
 
 test.use({ scenario: 'faults-bad-tools' });
