@@ -2,28 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyImportedConfig, ConfigImportError, parseL2macConfig, providerForBaseURL } from '../../../src/config-import/index.ts';
 import type { LlmSettings } from '../../../src/llm/types.ts';
 import { KeyStorage } from '../../../src/store/key-storage.ts';
-
-class MemoryStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../../support/memory-storage.ts';
 
 function storage() {
   const local = new MemoryStorage();

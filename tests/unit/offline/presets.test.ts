@@ -16,28 +16,7 @@ import {
   type PresetTarget,
 } from '../../../src/presets/index.ts';
 import { KeyStorage } from '../../../src/store/key-storage.ts';
-
-class MemoryStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../../support/memory-storage.ts';
 
 const current: PresetTarget = {
   llm: { provider: 'openai', baseURL: 'https://api.openai.com/v1', model: 'gpt-5.4-mini' },

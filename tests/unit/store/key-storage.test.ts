@@ -1,41 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KEY_STORAGE_ITEM, KeyStorage, KeyStorageError, originOf } from '../../../src/store/key-storage.ts';
-
-/** A Storage kept in a Map: one per "browser", kept across KeyStorage instances like a reload would. */
-class MapStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  clear(): void {
-    this.items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  dump(): string {
-    return [...this.items.values()].join('\n');
-  }
-}
+import { MemoryStorage } from '../../support/memory-storage.ts';
 
 const KEY = 'sk-test-0123456789abcdef';
 const OPENAI = 'https://api.openai.com/v1';
-let local: MapStorage;
-let session: MapStorage;
+let local: MemoryStorage;
+let session: MemoryStorage;
 const consoleSpies: ReturnType<typeof vi.spyOn>[] = [];
 
 beforeEach(() => {
-  local = new MapStorage();
-  session = new MapStorage();
+  local = new MemoryStorage();
+  session = new MemoryStorage();
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) consoleSpies.push(vi.spyOn(console, method));
 });
 
@@ -122,7 +97,7 @@ describe('KeyStorage', () => {
     expect(() => keys().save(KEY, 'nope', 'device')).toThrow(KeyStorageError);
     expect(() => keys().save('', OPENAI, 'device')).toThrow(KeyStorageError);
     expect(() => new KeyStorage({ local: null, session }).save(KEY, OPENAI, 'device')).toThrow(KeyStorageError);
-    const full = new MapStorage();
+    const full = new MemoryStorage();
     full.setItem = () => {
       throw new DOMException('full', 'QuotaExceededError');
     };

@@ -5,28 +5,7 @@ import { lookupModel, resolveModel } from '../../../src/llm/models.ts';
 import { PROVIDER_PRESETS } from '../../../src/llm/providers.ts';
 import { KeyStorage } from '../../../src/store/key-storage.ts';
 import { originOf, parseCount, SettingsForm } from '../../../src/ui/state/settings-form.svelte.ts';
-
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../../support/memory-storage.ts';
 
 function setup(initial: Partial<AppSettings['llm']> = {}) {
   const local = new MemoryStorage();
