@@ -4,7 +4,7 @@
  * chapter exists and is not empty (DESIGN.md §5).
  */
 import { PLAN_TOOL_NAME, REPORT_REQUEST_MARKER } from './markers.ts';
-import { continueMessage, noteBlock, stepHeading, tagged } from './shared.ts';
+import { continueMessage, handOff, noteBlock, stepHeading, tagged } from './shared.ts';
 import type { FixInput, PlanningInput, PromptSet, ReportInput, StepStartInput, SystemPromptInput } from './types.ts';
 
 export const OUTLINE_PATH = 'outline.md';
@@ -41,10 +41,7 @@ Call ${PLAN_TOOL_NAME} with the plan. What makes a good plan:
 }
 
 function stepStart(input: StepStartInput): string {
-  const previous = input.previousSummary ? tagged('previous_step_summary', input.previousSummary) : '(This is the first step.)';
-  const progress = input.progressSummary
-    ? `\n\nThis step was restarted because the conversation grew too long. Your progress before the restart:\n${tagged('progress', input.progressSummary)}`
-    : '';
+  const { previous, progress } = handOff(input);
   return `${stepHeading(input.step, input.totalSteps, input.restart)} You are the author for this step.
 
 The user's request, for context:

@@ -3,7 +3,7 @@
  * TypeScript Node.js ES modules tested with `node:test` and `node:assert`, so nothing needs installing.
  */
 import { PLAN_TOOL_NAME, REPORT_REQUEST_MARKER } from './markers.ts';
-import { continueMessage, noteBlock, sandboxDescription, stepHeading, tagged } from './shared.ts';
+import { continueMessage, handOff, noteBlock, sandboxDescription, stepHeading, tagged } from './shared.ts';
 import type { FixInput, PlanningInput, PromptSet, ReportInput, StepStartInput, SystemPromptInput } from './types.ts';
 
 function system({ sandbox }: SystemPromptInput): string {
@@ -42,10 +42,7 @@ Call ${PLAN_TOOL_NAME} with the plan. What makes a good plan:
 }
 
 function stepStart(input: StepStartInput): string {
-  const previous = input.previousSummary ? tagged('previous_step_summary', input.previousSummary) : '(This is the first step.)';
-  const progress = input.progressSummary
-    ? `\n\nThis step was restarted because the conversation grew too long. Your progress before the restart:\n${tagged('progress', input.progressSummary)}`
-    : '';
+  const { previous, progress } = handOff(input);
   const existing = input.existingCode
     ? '\n\nThis project started from an existing codebase: build on it, and keep its existing tests passing.'
     : '';

@@ -1,7 +1,7 @@
 /** Prompts both domains share: control messages and the summary requests. */
 import type { SandboxKind } from '../../sandbox/types.ts';
 import { PLAN_TOOL_NAME, PROGRESS_REQUEST_MARKER, restartHeader, stepHeader, SUMMARY_REQUEST_MARKER } from './markers.ts';
-import type { ContinueInput } from './types.ts';
+import type { ContinueInput, StepStartInput } from './types.ts';
 
 /** Wraps user-supplied text in tags so that it reads as data, verbatim. */
 export function tagged(tag: string, text: string): string {
@@ -13,6 +13,15 @@ export function noteBlock(note: string | null): string {
 }
 
 /** The first line of every step context: the marker phrases the mock server keys on. */
+/** What a step starts from in either domain: the previous step's summary, and its own progress after a restart. */
+export function handOff(input: Pick<StepStartInput, 'previousSummary' | 'progressSummary'>): { previous: string; progress: string } {
+  const previous = input.previousSummary ? tagged('previous_step_summary', input.previousSummary) : '(This is the first step.)';
+  const progress = input.progressSummary
+    ? `\n\nThis step was restarted because the conversation grew too long. Your progress before the restart:\n${tagged('progress', input.progressSummary)}`
+    : '';
+  return { previous, progress };
+}
+
 export function stepHeading(step: number, totalSteps: number, restart: number): string {
   return restart > 0 ? `${stepHeader(step, totalSteps)}. ${restartHeader(restart)}.` : `${stepHeader(step, totalSteps)}.`;
 }
